@@ -1,0 +1,75 @@
+"""One place where NumPy arrays become tensors and back, so every op accepts both."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import TypeVar, Union
+
+import numpy as np
+import torch
+from torch import Tensor
+
+ArrayLike = Union[Tensor, np.ndarray]
+T = TypeVar("T", Tensor, np.ndarray)
+
+FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+def to_tensor(x: ArrayLike, name: str = "x") -> tuple[Tensor, Callable[[Tensor], ArrayLike]]:
+    """Return ``x`` as a tensor and a function that turns a result back into ``x``'s type.
+
+    NumPy arrays are shared without a copy where possible; the returned function converts a
+    result tensor back to a NumPy array of the input's dtype (tensors pass through unchanged).
+    """
+    if isinstance(x, Tensor):
+        return x, _identity
+    if isinstance(x, np.ndarray):
+        dtype = x.dtype
+        if dtype == np.bool_ or dtype.kind not in "uif":
+            raise TypeError(f"{name}: NumPy dtype {dtype} is not supported; use an integer or float array")
+        if not dtype.isnative:
+            x = x.astype(dtype.newbyteorder("="))
+        if not x.flags.c_contiguous and not x.flags.f_contiguous or any(s < 0 for s in x.strides):
+            x = np.ascontiguousarray(x)
+        with warnings.catch_warnings():
+            # Read-only arrays are fine: ops never write into their input.
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+            tensor = torch.from_numpy(x)
+
+        def back(result: Tensor) -> np.ndarray:
+            return result.detach().cpu().numpy().astype(dtype.newbyteorder("="), copy=False)
+
+        return tensor, back
+    raise TypeError(f"{name}: expected a torch.Tensor or a numpy.ndarray, got {type(x).__name__}")
+
+
+def _identity(result: Tensor) -> Tensor:
+    return result
+
+
+def normalize_axes(axes: int | tuple[int, ...] | list[int], ndim: int, name: str = "axes") -> tuple[int, ...]:
+    """Turn possibly negative axis numbers into sorted-as-given non-negative ones; reject repeats."""
+    if isinstance(axes, int):
+        axes = (axes,)
+    out = []
+    for axis in axes:
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{name}: axes must be integers, got {axis!r}")
+        if not -ndim <= axis < ndim:
+            raise ValueError(f"{name}: axis {axis} is out of range for an input with {ndim} dims")
+        out.append(int(axis) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: repeated axis in {tuple(axes)}")
+    return tuple(out)
+
+
+def per_axis(value: object, count: int, name: str) -> tuple:
+    """Broadcast a scalar to ``count`` entries or check a sequence has exactly ``count``."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != count:
+            raise ValueError(f"{name}: expected 1 or {count} values (one per spatial axis), got {len(value)}")
+        return tuple(value)
+    if isinstance(value, (Tensor, np.ndarray)):
+        raise TypeError(f"{name}: pass a number or a tuple of numbers, not an array")
+    return (value,) * count

@@ -1,0 +1,296 @@
+"""``resize``: one N-d, differentiable, anti-aliased resampling entry point, and its module.
+
+>>> import torch, resamplers
+>>> x = torch.rand(2, 3, 64, 48)
+>>> resamplers.resize(x, scale=0.5).shape
+torch.Size([2, 3, 32, 24])
+>>> resamplers.resize(x, size=(100, 30), method="lanczos3").shape
+torch.Size([2, 3, 100, 30])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from resamplers.functional._interop import (
+    FLOAT_DTYPES,
+    ArrayLike,
+    normalize_axes,
+    per_axis,
+    to_tensor,
+)
+from resamplers.functional._taps import Taps, apply_taps
+from resamplers.functional.compat import COMPATS, METHODS, Axis, Plan, make_plan, output_size
+from resamplers.functional.kernels import Kernel
+
+_PIL_PRECISION_BITS = 32 - 8 - 2  # Pillow's fixed point for 8-bit images
+_INTEGER_RANGES = {torch.uint8: (0, 255), torch.uint16: (0, 65535)}
+
+
+def resize(
+    x: ArrayLike,
+    size: int | Sequence[int] | None = None,
+    scale: float | Sequence[float] | None = None,
+    *,
+    method: str | Kernel = "cubic",
+    antialias: bool = True,
+    axes: int | Sequence[int] | None = None,
+    align_corners: bool = False,
+    compat: str | None = None,
+) -> ArrayLike:
+    """Resize ``x`` along its spatial axes, one axis at a time.
+
+    Args:
+        x: a tensor ``(N, C, *spatial)`` with 1, 2 or 3 spatial dims, or a NumPy array whose
+            spatial axes are the first two (``H, W[, C]`` images). ``axes`` overrides either.
+        size: output size, one int for every spatial axis or one per axis.
+        scale: output/input size ratio, one number or one per axis. The output length is
+            ``floor(in * scale)`` (``ceil`` for ``compat="matlab"``, ``round`` for ``"opencv"``)
+            and, unless a preset says otherwise, the sampling grid spans the input exactly:
+            output pixel ``o`` is centred at input coordinate ``(o + 0.5) * in / out``. Give
+            ``size`` or ``scale``; both only if they agree.
+        method: ``nearest``, ``linear``, ``cubic`` (Keys, a = -0.5), ``lanczos2``, ``lanczos3``,
+            ``box``, ``hamming``, ``gaussian`` (sigma 0.5), ``area`` (exact pixel coverage), or a
+            :class:`~resamplers.functional.kernels.Kernel` such as ``get_kernel("cubic", a=-0.75)``.
+        antialias: on downscale, stretch the kernel by the factor so it low-passes before
+            sampling (every axis, 1-D to 3-D). ``nearest`` and ``area`` ignore it.
+        axes: the spatial axes, for any layout (e.g. ``axes=(-1,)`` for a batch of signals).
+        align_corners: map the centres of the corner pixels onto each other instead of the
+            pixel edges.
+        compat: reproduce a reference: ``"pil"`` (``Image.resize``; bit-exact on uint8),
+            ``"opencv"`` (``cv2.resize``), ``"torch"`` (``F.interpolate``) or ``"matlab"``
+            (``imresize``). Pillow always and OpenCV never antialias, whatever ``antialias`` says.
+
+    Returns:
+        The resized data, of ``x``'s type, dtype and device; channels_last tensors stay
+        channels_last. Integer images are rounded and clamped.
+
+    With ``compat=None`` the result equals Pillow's filters (and ``F.interpolate(...,
+    antialias=True)``) on every axis, extended to 1-D and 3-D and to any float dtype; borders
+    renormalize the kernel over the pixels that exist.
+
+    Shape:
+        - Input: ``(N, C, *in_spatial)`` (or any layout with ``axes``)
+        - Output: ``(N, C, *out_spatial)``
+
+    Examples:
+        >>> import numpy as np
+        >>> img = np.zeros((40, 60, 3), dtype=np.uint8)
+        >>> resize(img, size=(20, 30)).shape, resize(img, size=(20, 30)).dtype
+        ((20, 30, 3), dtype('uint8'))
+        >>> signal = torch.arange(8.0).view(1, 8)
+        >>> resize(signal, size=4, method="linear", axes=(-1,))
+        tensor([[0.8333, 2.6667, 4.6667, 6.1667]])
+    """
+    tensor, back = to_tensor(x)
+    spatial = _spatial_axes(tensor, axes, numpy_input=not isinstance(x, Tensor))
+    method = _check_method(method, compat)
+    axis_specs = _axis_specs(tensor, spatial, size, scale, compat)
+    plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
+    return back(_run(tensor, spatial, plan, method))
+
+
+class Resize(nn.Module):
+    """Module form of :func:`resize` with fixed size/scale and options.
+
+    Shape:
+        - Input: ``(N, C, *in_spatial)``
+        - Output: ``(N, C, *out_spatial)``
+
+    Examples:
+        >>> Resize(scale=2, method="linear")(torch.rand(1, 1, 4, 4, 4)).shape
+        torch.Size([1, 1, 8, 8, 8])
+    """
+
+    def __init__(
+        self,
+        size: int | Sequence[int] | None = None,
+        scale: float | Sequence[float] | None = None,
+        *,
+        method: str | Kernel = "cubic",
+        antialias: bool = True,
+        align_corners: bool = False,
+        compat: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.size, self.scale, self.method = size, scale, method
+        self.antialias, self.align_corners, self.compat = antialias, align_corners, compat
+
+    def forward(self, x: Tensor) -> Tensor:
+        return resize(  # type: ignore[return-value]
+            x, self.size, self.scale, method=self.method, antialias=self.antialias,
+            align_corners=self.align_corners, compat=self.compat,
+        )
+
+    def extra_repr(self) -> str:
+        return f"size={self.size}, scale={self.scale}, method={self.method!r}, compat={self.compat!r}"
+
+
+# --- argument checking -----------------------------------------------------------------------
+
+
+def _spatial_axes(x: Tensor, axes: int | Sequence[int] | None, numpy_input: bool) -> tuple[int, ...]:
+    if axes is not None:
+        spatial = normalize_axes(tuple(axes) if not isinstance(axes, int) else axes, x.ndim)
+        if not spatial:
+            raise ValueError("axes: name at least one spatial axis")
+        return spatial
+    if numpy_input:
+        if x.ndim not in (2, 3):
+            raise ValueError(
+                f"x: a NumPy array is read as an image H, W[, C], but it has shape "
+                f"{tuple(x.shape)}; pass axes= to say which axes to resize"
+            )
+        return (0, 1)
+    if x.ndim not in (3, 4, 5):
+        raise ValueError(
+            f"x: expected a tensor (N, C, *spatial) with 1 to 3 spatial dims, got shape "
+            f"{tuple(x.shape)}; add batch/channel dims or pass axes= to name the spatial axes"
+        )
+    return tuple(range(2, x.ndim))
+
+
+def _check_method(method: str | Kernel, compat: str | None) -> str | Kernel:
+    if compat not in COMPATS:
+        raise ValueError(f"compat: unknown preset {compat!r}; choose one of {COMPATS}")
+    if isinstance(method, Kernel):
+        if compat is not None:
+            raise ValueError("method: a custom Kernel only works with compat=None")
+        return method
+    if not isinstance(method, str):
+        raise TypeError(f"method: expected a name or a Kernel, got {type(method).__name__}")
+    known = METHODS[compat]
+    if method not in known:
+        where = "" if compat is None else f" with compat={compat!r}"
+        raise ValueError(f"method: unknown method {method!r}{where}; choose one of {known}")
+    return method
+
+
+def _axis_specs(
+    x: Tensor,
+    spatial: tuple[int, ...],
+    size: int | Sequence[int] | None,
+    scale: float | Sequence[float] | None,
+    compat: str | None,
+) -> tuple[Axis, ...]:
+    in_sizes = [x.shape[a] for a in spatial]
+    for axis, n in zip(spatial, in_sizes):
+        if n == 0:
+            raise ValueError(f"x: spatial axis {axis} is empty; nothing to resample")
+    if size is None and scale is None:
+        raise ValueError("give size= (output size) or scale= (output/input ratio)")
+    scales: tuple[float | None, ...] = (None,) * len(spatial)
+    if scale is not None:
+        scales = tuple(_check_scale(s) for s in per_axis(scale, len(spatial), "scale"))
+        from_scale = [output_size(compat, n, s) for n, s in zip(in_sizes, scales)]
+        for n, s, m in zip(in_sizes, scales, from_scale):
+            if m < 1:
+                raise ValueError(f"scale: {s} of {n} pixels leaves no output pixel; use a larger scale")
+    if size is not None:
+        sizes = tuple(_check_size(s) for s in per_axis(size, len(spatial), "size"))
+        if scale is not None and list(sizes) != from_scale:
+            raise ValueError(
+                f"size {sizes} and scale {scale} disagree (scale gives {tuple(from_scale)}); "
+                "give only one of them"
+            )
+    else:
+        sizes = tuple(from_scale)
+    return tuple(Axis(n, m, s) for n, m, s in zip(in_sizes, sizes, scales))
+
+
+def _check_size(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"size: expected integers, got {value!r}")
+    if value < 1:
+        raise ValueError(f"size: every output size must be >= 1, got {value}")
+    return int(value)
+
+
+def _check_scale(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"scale: expected numbers, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"scale: must be a finite number > 0, got {value}")
+    return value
+
+
+# --- running a plan --------------------------------------------------------------------------
+
+
+def _run(x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel) -> Tensor:
+    channels_last = _is_channels_last(x)
+    if method in ("nearest", "nearest-exact"):  # pure gathers: any dtype, no arithmetic
+        out = x
+        for i in plan.order:
+            taps = plan.taps[i]
+            if taps is not None:
+                out = out.index_select(spatial[i], _index(taps, out.device))
+    elif x.dtype in FLOAT_DTYPES:
+        work = x if x.dtype in (torch.float32, torch.float64) else x.float()
+        out = _apply_plan(work, spatial, plan, None).to(x.dtype)
+    elif x.dtype in _INTEGER_RANGES:
+        out = _run_integer(x, spatial, plan)
+    else:
+        raise TypeError(
+            f"x: dtype {x.dtype} is not supported by method {method!r}; use uint8, uint16 or a "
+            "float dtype (convert with .float())"
+        )
+    if channels_last and not _is_channels_last(out):
+        out = out.contiguous(memory_format=_channels_last_format(x))
+    return out
+
+
+def _apply_plan(x: Tensor, spatial: tuple[int, ...], plan: Plan, integer_dtype: torch.dtype | None) -> Tensor:
+    """Run the axes in the plan's order; for integer images, round as the reference does."""
+    low, high = _INTEGER_RANGES.get(integer_dtype, (0, 0))
+    pil_fixed_point = plan.uint8_rounding == "pil" and integer_dtype == torch.uint8
+    round_each_pass = plan.uint8_rounding == "per_pass" and integer_dtype is not None
+    for i in plan.order:
+        taps = plan.taps[i]
+        if taps is None:
+            continue
+        if pil_fixed_point:
+            x = apply_taps(x, spatial[i], _pil_fixed_point(taps))
+            x = torch.floor((x + 2 ** (_PIL_PRECISION_BITS - 1)) / 2**_PIL_PRECISION_BITS)
+            x = x.clamp_(low, high)
+        else:
+            x = apply_taps(x, spatial[i], taps)
+            if round_each_pass:
+                x = torch.floor(x + 0.5).clamp_(low, high)
+    return x
+
+
+def _run_integer(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
+    low, high = _INTEGER_RANGES[x.dtype]
+    # float64 keeps Pillow's fixed-point sums exact (integers far below 2**53).
+    exact = plan.uint8_rounding != "final"
+    out = _apply_plan(x.to(torch.float64 if exact else torch.float32), spatial, plan, x.dtype)
+    return torch.floor(out + 0.5).clamp_(low, high).to(x.dtype)
+
+
+@lru_cache(maxsize=256)
+def _pil_fixed_point(taps: Taps) -> Taps:
+    """Pillow's ``normalize_coeffs_8bpc``: weights rounded (half away from zero) to 22 bits."""
+    scaled = taps.weight * (1 << _PIL_PRECISION_BITS)
+    return Taps(taps.index, np.trunc(np.where(scaled < 0, scaled - 0.5, scaled + 0.5)))
+
+
+def _index(taps: Taps, device: torch.device) -> Tensor:
+    return torch.from_numpy(taps.index[:, 0]).to(device)
+
+
+def _is_channels_last(x: Tensor) -> bool:
+    return x.ndim in (4, 5) and not x.is_contiguous() and x.is_contiguous(
+        memory_format=_channels_last_format(x)
+    )
+
+
+def _channels_last_format(x: Tensor) -> torch.memory_format:
+    return torch.channels_last if x.ndim == 4 else torch.channels_last_3d
