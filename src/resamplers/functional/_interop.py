@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import TypeVar, Union
 
 import numpy as np
 import torch
 from torch import Tensor
 
-ArrayLike = Union[Tensor, np.ndarray]
-T = TypeVar("T", Tensor, np.ndarray)
+ArrayLike = Tensor | np.ndarray
 
 FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 
@@ -27,10 +25,12 @@ def to_tensor(x: ArrayLike, name: str = "x") -> tuple[Tensor, Callable[[Tensor],
     if isinstance(x, np.ndarray):
         dtype = x.dtype
         if dtype == np.bool_ or dtype.kind not in "uif":
-            raise TypeError(f"{name}: NumPy dtype {dtype} is not supported; use an integer or float array")
+            raise TypeError(
+                f"{name}: NumPy dtype {dtype} is not supported; use an integer or float array"
+            )
         if not dtype.isnative:
             x = x.astype(dtype.newbyteorder("="))
-        if not x.flags.c_contiguous and not x.flags.f_contiguous or any(s < 0 for s in x.strides):
+        if (not x.flags.c_contiguous and not x.flags.f_contiguous) or any(s < 0 for s in x.strides):
             x = np.ascontiguousarray(x)
         with warnings.catch_warnings():
             # Read-only arrays are fine: ops never write into their input.
@@ -48,8 +48,10 @@ def _identity(result: Tensor) -> Tensor:
     return result
 
 
-def normalize_axes(axes: int | tuple[int, ...] | list[int], ndim: int, name: str = "axes") -> tuple[int, ...]:
-    """Turn possibly negative axis numbers into sorted-as-given non-negative ones; reject repeats."""
+def normalize_axes(
+    axes: int | tuple[int, ...] | list[int], ndim: int, name: str = "axes"
+) -> tuple[int, ...]:
+    """Turn possibly negative axis numbers into non-negative ones, in order; reject repeats."""
     if isinstance(axes, int):
         axes = (axes,)
     out = []
@@ -68,7 +70,9 @@ def per_axis(value: object, count: int, name: str) -> tuple:
     """Broadcast a scalar to ``count`` entries or check a sequence has exactly ``count``."""
     if isinstance(value, (tuple, list)):
         if len(value) != count:
-            raise ValueError(f"{name}: expected 1 or {count} values (one per spatial axis), got {len(value)}")
+            raise ValueError(
+                f"{name}: expected 1 or {count} values (one per spatial axis), got {len(value)}"
+            )
         return tuple(value)
     if isinstance(value, (Tensor, np.ndarray)):
         raise TypeError(f"{name}: pass a number or a tuple of numbers, not an array")

@@ -43,22 +43,22 @@ def _sequential_sum(values: np.ndarray) -> np.ndarray:
     return np.cumsum(values, axis=1)[:, -1]
 
 
-def pillow_taps(
-    in_size: int, centers: np.ndarray, kernel: Kernel, filterscale: float
-) -> Taps:
+def pillow_taps(in_size: int, centers: np.ndarray, kernel: Kernel, filterscale: float) -> Taps:
     """Pillow's ``precompute_coeffs``: taps around ``centers`` (continuous coordinates, pixel
     ``j`` covering ``[j, j+1)``), kernel stretched by ``filterscale``, and the taps that fall
     outside the input dropped with the rest renormalized to sum 1.
     """
     support = kernel.support * filterscale
-    ksize = int(math.ceil(support)) * 2 + 1
+    ksize = math.ceil(support) * 2 + 1
     xmin = np.maximum(np.trunc(centers - support + 0.5), 0).astype(np.int64)
     xmax = np.minimum(np.trunc(centers + support + 0.5).astype(np.int64), in_size) - xmin
     offsets = np.arange(ksize)
     weight = kernel((offsets + xmin[:, None] - centers[:, None] + 0.5) * (1.0 / filterscale))
     weight = np.where(offsets < xmax[:, None], weight, 0.0)
     total = _sequential_sum(weight)
-    weight = np.where(total[:, None] != 0.0, weight / np.where(total == 0.0, 1.0, total)[:, None], weight)
+    weight = np.where(
+        total[:, None] != 0.0, weight / np.where(total == 0.0, 1.0, total)[:, None], weight
+    )
     index = np.clip(xmin[:, None] + offsets, 0, in_size - 1)
     return Taps(index, weight)
 
@@ -97,7 +97,7 @@ def area_taps(in_size: int, out_size: int, scale: float | None = None) -> Taps:
     start = np.arange(out_size) * s
     stop = np.minimum(start + s, in_size)
     first = np.floor(start).astype(np.int64)
-    count = int(math.ceil(s)) + 1
+    count = math.ceil(s) + 1
     left = first[:, None] + np.arange(count)
     overlap = np.minimum(stop[:, None], left + 1) - np.maximum(start[:, None], left)
     overlap = np.where(left < in_size, np.clip(overlap, 0.0, None), 0.0)
@@ -106,25 +106,98 @@ def area_taps(in_size: int, out_size: int, scale: float | None = None) -> Taps:
 
 
 # --- applying a table ------------------------------------------------------------------------
+#
+# A table is applied as a block-banded matrix product: consecutive outputs are grouped in blocks
+# of ``B``; each block reads one contiguous window of the input, so the work is one gather of the
+# windows (about twice the input) and one batched matmul, instead of a gather per tap.
+
+
+@dataclass(frozen=True, eq=False)
+class Blocks:
+    """A table regrouped as ``(nblocks, B, window)`` weights over contiguous input windows."""
+
+    window_index: np.ndarray  # (nblocks, window) int64: input indices each block reads
+    weight: np.ndarray  # (nblocks, B, window) float64
+    out_size: int
 
 
 @lru_cache(maxsize=256)
-def _device_tables(taps: Taps, dtype: torch.dtype, device: torch.device) -> tuple[Tensor, Tensor]:
-    # Keyed on the (cached, hence identical) Taps object: weights move to the device once.
-    index = torch.from_numpy(taps.index).to(device)
-    weight = torch.from_numpy(taps.weight).to(device=device, dtype=dtype)
-    return index, weight
+def to_blocks(taps: Taps, in_size: int) -> Blocks:
+    out_size, ntaps = taps.index.shape
+    outputs_per_input = out_size / in_size
+    # About one kernel footprint of new input per block: the window is then ~2 footprints wide.
+    block = max(1, min(out_size, round(ntaps * outputs_per_input)))
+    nblocks = -(-out_size // block)
+    rows = np.arange(out_size)
+    live = taps.weight != 0.0
+    lowest = np.where(live, taps.index, in_size).min(axis=1)
+    highest = np.where(live, taps.index, -1).max(axis=1)
+    lowest = np.where(lowest == in_size, taps.index[:, 0], lowest)  # an all-zero row
+    highest = np.maximum(highest, lowest)
+    pad = nblocks * block - out_size
+    block_low = np.pad(lowest, (0, pad), mode="edge").reshape(nblocks, block).min(axis=1)
+    block_high = np.pad(highest, (0, pad), mode="edge").reshape(nblocks, block).max(axis=1)
+    window = min(int((block_high - block_low).max()) + 1, in_size)
+    start = np.minimum(block_low, in_size - window)
+    weight = np.zeros((nblocks, block, window))
+    which = np.broadcast_to((rows // block)[:, None], live.shape)[live]
+    np.add.at(
+        weight,
+        (
+            which,
+            np.broadcast_to((rows % block)[:, None], live.shape)[live],
+            taps.index[live] - start[which],
+        ),
+        taps.weight[live],
+    )
+    return Blocks(start[:, None] + np.arange(window), weight, out_size)
+
+
+# A gathered element costs about as much as this many multiply-adds inside a BLAS matmul
+# (measured on CPU): below that, a plain dense (out x in) matmul beats gathering windows.
+_GATHER_COST_IN_FMAS = 100
+_MAX_DENSE_ENTRIES = 1 << 22
+
+
+def use_dense(blocks: Blocks, in_size: int, contiguous_axis: bool) -> bool:
+    dense_cost = blocks.out_size * in_size
+    if contiguous_axis:  # gathering along the contiguous axis is slower still: one GEMM wins
+        return dense_cost <= _MAX_DENSE_ENTRIES
+    nblocks, block, window = blocks.weight.shape
+    blocked_cost = nblocks * window * (_GATHER_COST_IN_FMAS + block)
+    return dense_cost <= min(blocked_cost, _MAX_DENSE_ENTRIES)
+
+
+@lru_cache(maxsize=256)
+def _device_weights(
+    taps: Taps, in_size: int, contiguous_axis: bool, dtype: torch.dtype, device: torch.device
+) -> tuple[Tensor, Tensor | None]:
+    """The weights on the device, once per table: a dense matrix, or blocks and their index."""
+    blocks = to_blocks(taps, in_size)
+    if use_dense(blocks, in_size, contiguous_axis):
+        return torch.from_numpy(taps.dense(in_size)).to(device=device, dtype=dtype), None
+    index = torch.from_numpy(blocks.window_index).to(device)
+    return torch.from_numpy(blocks.weight).to(device=device, dtype=dtype), index
 
 
 def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
     """Resample ``x`` along ``axis`` with ``taps`` (differentiable in ``x``)."""
-    index, weight = _device_tables(taps, x.dtype, x.device)
-    out_size, ntaps = index.shape
-    shape = [1] * x.ndim
-    shape[axis] = out_size
-    result = None
-    for tap in range(ntaps):
-        term = x.index_select(axis, index[:, tap]) * weight[:, tap].view(shape)
-        result = term if result is None else result.add_(term)
-    assert result is not None
-    return result
+    in_size = x.shape[axis]
+    weight, index = _device_weights(taps, in_size, axis == x.ndim - 1, x.dtype, x.device)
+    lead, trail = x.shape[:axis], x.shape[axis + 1 :]
+    outer, inner = math.prod(lead), math.prod(trail)
+    if index is None:  # dense (out, in) matrix
+        if not trail:
+            return x @ weight.T
+        flat = x.reshape(outer, in_size, inner)
+        return (flat.transpose(1, 2) @ weight.T).transpose(1, 2).reshape(*lead, -1, *trail)
+    nblocks, block, window = weight.shape
+    if not trail:  # the contiguous axis: rows of windows times each block's weights
+        windows = x.reshape(-1, in_size)[:, index]  # (rows, nblocks, window)
+        out = torch.einsum("rkw,kbw->rkb", windows, weight)
+    else:
+        flat = x.reshape(outer, in_size, inner)
+        windows = flat.index_select(1, index.reshape(-1)).view(outer, nblocks, window, inner)
+        out = torch.matmul(weight, windows)  # (outer, nblocks, block, inner)
+    out = out.reshape(*lead, nblocks * block, *trail)
+    return out.narrow(axis, 0, taps.index.shape[0])

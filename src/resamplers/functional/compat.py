@@ -30,8 +30,17 @@ COMPATS = (None, "pil", "opencv", "torch", "matlab")
 
 # Methods each convention knows; for presets, named after ours (the reference's names in comments).
 METHODS: dict[str | None, tuple[str, ...]] = {
-    None: ("nearest", "linear", "cubic", "lanczos2", "lanczos3", "box", "hamming", "gaussian",
-           "area"),
+    None: (
+        "nearest",
+        "linear",
+        "cubic",
+        "lanczos2",
+        "lanczos3",
+        "box",
+        "hamming",
+        "gaussian",
+        "area",
+    ),
     # NEAREST, BOX, BILINEAR, HAMMING, BICUBIC, LANCZOS
     "pil": ("nearest", "box", "linear", "hamming", "cubic", "lanczos3"),
     # INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA, INTER_LANCZOS4
@@ -88,8 +97,11 @@ def make_plan(
         None if _is_identity(axis) else builder(method, axis, antialias, align_corners, axes)
         for axis in axes
     )
-    return Plan(taps, _ORDER[compat](axes), "pil" if compat == "pil" else
-                "per_pass" if compat == "matlab" else "final")
+    return Plan(
+        taps,
+        _ORDER[compat](axes),
+        "pil" if compat == "pil" else "per_pass" if compat == "matlab" else "final",
+    )
 
 
 def _is_identity(axis: Axis) -> bool:
@@ -110,7 +122,9 @@ def _kernel(method: str | Kernel) -> Kernel:
 # --- ours ------------------------------------------------------------------------------------
 
 
-def _ours(method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool, _all: tuple) -> Taps:
+def _ours(
+    method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool, _all: tuple
+) -> Taps:
     n, m = axis.in_size, axis.out_size
     out = np.arange(m, dtype=np.float64)
     if align_corners:
@@ -121,7 +135,10 @@ def _ours(method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool
         s = n / m
         centers = (out + 0.5) * s
     if method == "nearest":
-        return point_taps(np.minimum(np.floor(centers), n - 1))
+        if align_corners:
+            return point_taps(np.minimum(np.floor(centers), n - 1))
+        # floor((o + 1/2) n / m) in integers: a centre exactly on a pixel edge goes right.
+        return point_taps(np.minimum((2 * np.arange(m) + 1) * n // (2 * m), n - 1))
     if method == "area":
         if align_corners:
             raise ValueError("method='area' has no align_corners=True variant")
@@ -137,7 +154,9 @@ def _order_shrinking_first(axes: tuple[Axis, ...]) -> tuple[int, ...]:
 # --- Pillow ----------------------------------------------------------------------------------
 
 
-def _pil(method: str | Kernel, axis: Axis, _antialias: bool, align_corners: bool, _all: tuple) -> Taps:
+def _pil(
+    method: str | Kernel, axis: Axis, _antialias: bool, align_corners: bool, _all: tuple
+) -> Taps:
     if align_corners:
         raise ValueError("compat='pil': Pillow has no align_corners=True")
     n, m = axis.in_size, axis.out_size
@@ -157,8 +176,13 @@ def _order_pil(axes: tuple[Axis, ...]) -> tuple[int, ...]:
 # --- OpenCV ----------------------------------------------------------------------------------
 
 
-def _opencv(method: str | Kernel, axis: Axis, _antialias: bool, align_corners: bool,
-            all_axes: tuple[Axis, ...]) -> Taps:
+def _opencv(
+    method: str | Kernel,
+    axis: Axis,
+    _antialias: bool,
+    align_corners: bool,
+    all_axes: tuple[Axis, ...],
+) -> Taps:
     if align_corners:
         raise ValueError("compat='opencv': cv2.resize has no align_corners=True")
     n, m = axis.in_size, axis.out_size
@@ -208,8 +232,9 @@ def _order_natural(axes: tuple[Axis, ...]) -> tuple[int, ...]:
 # --- PyTorch ---------------------------------------------------------------------------------
 
 
-def _torch(method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool,
-           _all: tuple) -> Taps:
+def _torch(
+    method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool, _all: tuple
+) -> Taps:
     n, m = axis.in_size, axis.out_size
     if method in ("nearest", "nearest-exact", "area") and align_corners:
         raise ValueError(f"compat='torch': mode {method!r} has no align_corners")
@@ -248,13 +273,19 @@ def _torch(method: str | Kernel, axis: Axis, antialias: bool, align_corners: boo
 
 # --- MATLAB ----------------------------------------------------------------------------------
 
-_MATLAB_KERNELS = {"nearest": (matlab_box, 1.0), "box": (matlab_box, 1.0),
-                   "linear": (None, 2.0), "cubic": (matlab_cubic, 4.0),
-                   "lanczos2": (None, 4.0), "lanczos3": (None, 6.0)}
+_MATLAB_KERNELS = {
+    "nearest": (matlab_box, 1.0),
+    "box": (matlab_box, 1.0),
+    "linear": (None, 2.0),
+    "cubic": (matlab_cubic, 4.0),
+    "lanczos2": (None, 4.0),
+    "lanczos3": (None, 6.0),
+}
 
 
-def _matlab(method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool,
-            _all: tuple) -> Taps:
+def _matlab(
+    method: str | Kernel, axis: Axis, antialias: bool, align_corners: bool, _all: tuple
+) -> Taps:
     """``imresize``'s ``contributions``: 1-based ``u = x/scale + 0.5(1 - 1/scale)``, ``P =
     ceil(width) + 2`` taps from ``floor(u - width/2)``, normalized, mirrored at the borders."""
     if align_corners:
@@ -286,5 +317,10 @@ def _order_matlab(axes: tuple[Axis, ...]) -> tuple[int, ...]:
 
 
 _BUILDERS = {None: _ours, "pil": _pil, "opencv": _opencv, "torch": _torch, "matlab": _matlab}
-_ORDER = {None: _order_shrinking_first, "pil": _order_pil, "opencv": _order_natural,
-          "torch": _order_natural, "matlab": _order_matlab}
+_ORDER = {
+    None: _order_shrinking_first,
+    "pil": _order_pil,
+    "opencv": _order_natural,
+    "torch": _order_natural,
+    "matlab": _order_matlab,
+}

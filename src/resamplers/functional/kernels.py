@@ -106,7 +106,7 @@ register_kernel(Kernel("gaussian", 1.5, gaussian, (("sigma", 0.5),)))
 
 
 def get_kernel(name: str, **params: float) -> Kernel:
-    """The registered kernel ``name``, with ``params`` (e.g. ``a`` for cubic) overriding defaults."""
+    """The registered kernel ``name``, with ``params`` (e.g. cubic's ``a``) overriding defaults."""
     if name not in KERNELS:
         raise ValueError(f"unknown kernel {name!r}; available: {', '.join(sorted(KERNELS))}")
     kernel = KERNELS[name]
@@ -115,7 +115,9 @@ def get_kernel(name: str, **params: float) -> Kernel:
     known = dict(kernel.params)
     unknown = set(params) - set(known)
     if unknown:
-        raise ValueError(f"kernel {name!r} has no parameter {sorted(unknown)}; it takes {sorted(known)}")
+        raise ValueError(
+            f"kernel {name!r} has no parameter {sorted(unknown)}; it takes {sorted(known)}"
+        )
     for key, value in params.items():
         if not math.isfinite(value):
             raise ValueError(f"kernel {name!r}: parameter {key} must be finite, got {value}")

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from resamplers.functional._interop import (
@@ -92,6 +93,11 @@ def resize(
     spatial = _spatial_axes(tensor, axes, numpy_input=not isinstance(x, Tensor))
     method = _check_method(method, compat)
     axis_specs = _axis_specs(tensor, spatial, size, scale, compat)
+    fast = _same_as_interpolate(
+        tensor, spatial, method, axis_specs, antialias, align_corners, compat
+    )
+    if fast is not None:
+        return back(fast)
     plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
     return back(_run(tensor, spatial, plan, method))
 
@@ -124,18 +130,27 @@ class Resize(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return resize(  # type: ignore[return-value]
-            x, self.size, self.scale, method=self.method, antialias=self.antialias,
-            align_corners=self.align_corners, compat=self.compat,
+            x,
+            self.size,
+            self.scale,
+            method=self.method,
+            antialias=self.antialias,
+            align_corners=self.align_corners,
+            compat=self.compat,
         )
 
     def extra_repr(self) -> str:
-        return f"size={self.size}, scale={self.scale}, method={self.method!r}, compat={self.compat!r}"
+        return (
+            f"size={self.size}, scale={self.scale}, method={self.method!r}, compat={self.compat!r}"
+        )
 
 
 # --- argument checking -----------------------------------------------------------------------
 
 
-def _spatial_axes(x: Tensor, axes: int | Sequence[int] | None, numpy_input: bool) -> tuple[int, ...]:
+def _spatial_axes(
+    x: Tensor, axes: int | Sequence[int] | None, numpy_input: bool
+) -> tuple[int, ...]:
     if axes is not None:
         spatial = normalize_axes(tuple(axes) if not isinstance(axes, int) else axes, x.ndim)
         if not spatial:
@@ -180,7 +195,7 @@ def _axis_specs(
     compat: str | None,
 ) -> tuple[Axis, ...]:
     in_sizes = [x.shape[a] for a in spatial]
-    for axis, n in zip(spatial, in_sizes):
+    for axis, n in zip(spatial, in_sizes, strict=True):
         if n == 0:
             raise ValueError(f"x: spatial axis {axis} is empty; nothing to resample")
     if size is None and scale is None:
@@ -188,10 +203,12 @@ def _axis_specs(
     scales: tuple[float | None, ...] = (None,) * len(spatial)
     if scale is not None:
         scales = tuple(_check_scale(s) for s in per_axis(scale, len(spatial), "scale"))
-        from_scale = [output_size(compat, n, s) for n, s in zip(in_sizes, scales)]
-        for n, s, m in zip(in_sizes, scales, from_scale):
+        from_scale = [output_size(compat, n, s) for n, s in zip(in_sizes, scales, strict=True)]
+        for n, s, m in zip(in_sizes, scales, from_scale, strict=True):
             if m < 1:
-                raise ValueError(f"scale: {s} of {n} pixels leaves no output pixel; use a larger scale")
+                raise ValueError(
+                    f"scale: {s} of {n} pixels leaves no output pixel; use a larger scale"
+                )
     if size is not None:
         sizes = tuple(_check_size(s) for s in per_axis(size, len(spatial), "size"))
         if scale is not None and list(sizes) != from_scale:
@@ -201,7 +218,7 @@ def _axis_specs(
             )
     else:
         sizes = tuple(from_scale)
-    return tuple(Axis(n, m, s) for n, m, s in zip(in_sizes, sizes, scales))
+    return tuple(Axis(n, m, s) for n, m, s in zip(in_sizes, sizes, scales, strict=True))
 
 
 def _check_size(value: object) -> int:
@@ -219,6 +236,42 @@ def _check_scale(value: object) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"scale: must be a finite number > 0, got {value}")
     return value
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def _same_as_interpolate(
+    x: Tensor,
+    spatial: tuple[int, ...],
+    method: str | Kernel,
+    axes: tuple[Axis, ...],
+    antialias: bool,
+    align_corners: bool,
+    compat: str | None,
+) -> Tensor | None:
+    """``F.interpolate``'s result where it computes exactly our operation (its C++/CUDA kernels
+    are the fastest way there); ``None`` elsewhere. ``tests/functional/test_resize.py`` checks
+    each case against the tap-table engine."""
+    if (
+        compat is not None
+        or align_corners
+        or x.dtype not in (torch.float32, torch.float64)
+        or spatial != tuple(range(2, x.ndim))
+        or x.ndim not in (3, 4, 5)
+    ):
+        return None
+    sizes = [a.out_size for a in axes]
+    shrinks = any(a.out_size < a.in_size for a in axes)
+    if method == "linear" and not (antialias and shrinks):
+        mode = ("linear", "bilinear", "trilinear")[x.ndim - 3]
+        return F.interpolate(x, size=sizes, mode=mode, align_corners=False)
+    if method in ("linear", "cubic") and x.ndim == 4 and (antialias or not shrinks):
+        mode = "bilinear" if method == "linear" else "bicubic"
+        return F.interpolate(x, size=sizes, mode=mode, align_corners=False, antialias=True)
+    if method == "area" and all(a.in_size % a.out_size == 0 for a in axes):
+        return F.interpolate(x, size=sizes, mode="area")
+    return None
 
 
 # --- running a plan --------------------------------------------------------------------------
@@ -247,7 +300,9 @@ def _run(x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel) 
     return out
 
 
-def _apply_plan(x: Tensor, spatial: tuple[int, ...], plan: Plan, integer_dtype: torch.dtype | None) -> Tensor:
+def _apply_plan(
+    x: Tensor, spatial: tuple[int, ...], plan: Plan, integer_dtype: torch.dtype | None
+) -> Tensor:
     """Run the axes in the plan's order; for integer images, round as the reference does."""
     low, high = _INTEGER_RANGES.get(integer_dtype, (0, 0))
     pil_fixed_point = plan.uint8_rounding == "pil" and integer_dtype == torch.uint8
@@ -287,8 +342,10 @@ def _index(taps: Taps, device: torch.device) -> Tensor:
 
 
 def _is_channels_last(x: Tensor) -> bool:
-    return x.ndim in (4, 5) and not x.is_contiguous() and x.is_contiguous(
-        memory_format=_channels_last_format(x)
+    return (
+        x.ndim in (4, 5)
+        and not x.is_contiguous()
+        and x.is_contiguous(memory_format=_channels_last_format(x))
     )
 
 
