@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import resamplers
-from resamplers.functional.compat import Axis, make_plan
+from resamplers.functional.compat import Axis, make_plan, output_size
 from resamplers.functional.resize import _run
 
 DOWN_UP_SIZES = [(40, 48), (53, 37), (81, 96), (160, 192), (211, 250), (320, 384), (97, 300)]
@@ -37,11 +37,22 @@ CV_FLAGS = {
 }
 
 
-def _engine(x: torch.Tensor, size: tuple[int, ...], method: str, antialias: bool = True, **kw):
+def _engine(x: torch.Tensor, size=None, method="cubic", antialias=True, scale=None, **kw):
     """The tap-table engine alone, bypassing the F.interpolate shortcut."""
-    axes = tuple(Axis(n, m, None) for n, m in zip(x.shape[2:], size, strict=True))
-    plan = make_plan(kw.get("compat"), method, axes, antialias, kw.get("align_corners", False))
+    compat = kw.get("compat")
+    if scale is not None:
+        scales = (scale,) * (x.ndim - 2)
+        size = tuple(output_size(compat, n, s) for n, s in zip(x.shape[2:], scales, strict=True))
+    else:
+        scales = (None,) * (x.ndim - 2)
+    axes = tuple(Axis(n, m, s) for n, m, s in zip(x.shape[2:], size, scales, strict=True))
+    plan = make_plan(compat, method, axes, antialias, kw.get("align_corners", False))
     return _run(x, tuple(range(2, x.ndim)), plan, method)
+
+
+def _resize_both_ways(x: torch.Tensor, **kw) -> list[torch.Tensor]:
+    """resize() (which may call F.interpolate) and the engine alone: both must match."""
+    return [resamplers.resize(x, **kw), _engine(x, **kw)]
 
 
 # --- references ------------------------------------------------------------------------------
@@ -106,15 +117,15 @@ def test_torch_preset_2d(astronaut, size, method) -> None:
     for align_corners, antialias in flags:
         kw = {"align_corners": align_corners} if method in ("linear", "cubic") else {}
         expected = F.interpolate(x, size=size, mode=TORCH_MODES[method], antialias=antialias, **kw)
-        got = resamplers.resize(
+        for got in _resize_both_ways(
             x,
             size=size,
             method=method,
             compat="torch",
             antialias=antialias,
             align_corners=align_corners,
-        )
-        torch.testing.assert_close(got, expected, atol=1e-5, rtol=0)
+        ):
+            torch.testing.assert_close(got, expected, atol=1e-5, rtol=0)
 
 
 @pytest.mark.parametrize("scale", [0.5, 0.3, 0.33, 1.7, 2.5])
@@ -122,8 +133,8 @@ def test_torch_preset_2d(astronaut, size, method) -> None:
 def test_torch_preset_scale_factor(camera, scale, method) -> None:
     x = torch.from_numpy(camera)[None, None].float() / 255
     expected = F.interpolate(x, scale_factor=scale, mode=TORCH_MODES[method])
-    got = resamplers.resize(x, scale=scale, method=method, compat="torch", antialias=False)
-    torch.testing.assert_close(got, expected, atol=1e-5, rtol=0)
+    for got in _resize_both_ways(x, scale=scale, method=method, compat="torch", antialias=False):
+        torch.testing.assert_close(got, expected, atol=1e-5, rtol=0)
 
 
 @pytest.mark.parametrize(
@@ -142,8 +153,8 @@ def test_torch_preset_1d_3d(method, mode, dims) -> None:
         mode = "trilinear"
     for size in ((5, 7, 4)[:dims], (20, 29, 25)[:dims]):
         expected = F.interpolate(x, size=size, mode=mode)
-        got = resamplers.resize(x, size=size, method=method, compat="torch", antialias=False)
-        torch.testing.assert_close(got, expected, atol=1e-5, rtol=0)
+        for got in _resize_both_ways(x, size=size, method=method, compat="torch", antialias=False):
+            torch.testing.assert_close(got, expected, atol=1e-5, rtol=0)
 
 
 def test_matlab_preset_reproduces_the_sr_benchmark_low_resolution_images(shared_data) -> None:

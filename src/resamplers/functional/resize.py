@@ -254,18 +254,31 @@ def _same_as_interpolate(
     are the fastest way there); ``None`` elsewhere. ``tests/functional/test_resize.py`` checks
     each case against the tap-table engine."""
     if (
-        compat is not None
-        or align_corners
+        compat not in (None, "torch")
         or x.dtype not in (torch.float32, torch.float64)
         or spatial != tuple(range(2, x.ndim))
         or x.ndim not in (3, 4, 5)
     ):
         return None
+    linear_mode = ("linear", "bilinear", "trilinear")[x.ndim - 3]
     sizes = [a.out_size for a in axes]
+    if compat == "torch":
+        mode = {"linear": linear_mode, "cubic": "bicubic"}.get(str(method), str(method))
+        if (mode == "bicubic" and x.ndim != 4) or (
+            antialias and mode not in ("bilinear", "bicubic") and method in ("linear", "cubic")
+        ):
+            return None
+        corners = {"align_corners": align_corners} if method in ("linear", "cubic") else {}
+        aa = antialias and method in ("linear", "cubic")
+        if axes[0].user_scale is not None:  # torch maps coordinates with 1/scale, not in/out
+            scales = [a.user_scale for a in axes]
+            return F.interpolate(x, scale_factor=scales, mode=mode, antialias=aa, **corners)
+        return F.interpolate(x, size=sizes, mode=mode, antialias=aa, **corners)
+    if align_corners:
+        return None
     shrinks = any(a.out_size < a.in_size for a in axes)
     if method == "linear" and not (antialias and shrinks):
-        mode = ("linear", "bilinear", "trilinear")[x.ndim - 3]
-        return F.interpolate(x, size=sizes, mode=mode, align_corners=False)
+        return F.interpolate(x, size=sizes, mode=linear_mode, align_corners=False)
     if method in ("linear", "cubic") and x.ndim == 4 and (antialias or not shrinks):
         mode = "bilinear" if method == "linear" else "bicubic"
         return F.interpolate(x, size=sizes, mode=mode, align_corners=False, antialias=True)
