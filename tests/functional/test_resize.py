@@ -490,3 +490,18 @@ class TestCUDA:
     def test_gradients(self) -> None:
         x = torch.rand(1, 1, 6, 7, 5, dtype=torch.float64, device="cuda", requires_grad=True)
         assert torch.autograd.gradcheck(lambda t: resamplers.resize(t, size=(3, 9, 4)), (x,))
+
+
+@pytest.mark.parametrize("method", ["linear", "cubic", "box", "area", "lanczos3"])
+def test_nan_stays_local(method) -> None:
+    """A NaN spoils only the outputs whose kernel covers it, as in F.interpolate."""
+    x = torch.rand(1, 1, 64, 64, dtype=torch.float64)
+    x[0, 0, 20, 30] = float("nan")
+    out = resamplers.resize(x, scale=0.5, method=method)
+    nan = torch.isnan(out)
+    support = {"linear": 1, "cubic": 2, "box": 0.5, "area": 0.5, "lanczos3": 3}[method]
+    assert 0 < int(nan.sum()) <= (2 * support) ** 2  # outputs within the stretched support
+    assert nan[0, 0, 10, 15]
+    clean = x.clone()
+    clean[0, 0, 20, 30] = 0.0
+    torch.testing.assert_close(out[~nan], resamplers.resize(clean, scale=0.5, method=method)[~nan])

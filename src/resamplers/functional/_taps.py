@@ -181,7 +181,14 @@ def _device_weights(
 
 
 def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
-    """Resample ``x`` along ``axis`` with ``taps`` (differentiable in ``x``)."""
+    """Resample ``x`` along ``axis`` with ``taps`` (differentiable in ``x``).
+
+    A NaN or infinity reaches only the outputs whose taps cover it (as with ``F.interpolate``):
+    the matrix forms would spread it through their zero weights, so such inputs take one gather
+    per tap instead.
+    """
+    if x.dtype.is_floating_point and not bool(torch.isfinite(x).all()):
+        return _apply_taps_per_tap(x, axis, taps)
     in_size = x.shape[axis]
     weight, index = _device_weights(taps, in_size, axis == x.ndim - 1, x.dtype, x.device)
     lead, trail = x.shape[:axis], x.shape[axis + 1 :]
@@ -201,3 +208,16 @@ def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
         out = torch.matmul(weight, windows)  # (outer, nblocks, block, inner)
     out = out.reshape(*lead, nblocks * block, *trail)
     return out.narrow(axis, 0, taps.index.shape[0])
+
+
+def _apply_taps_per_tap(x: Tensor, axis: int, taps: Taps) -> Tensor:
+    index = torch.from_numpy(taps.index).to(x.device)
+    weight = torch.from_numpy(taps.weight).to(device=x.device, dtype=x.dtype)
+    shape = [1] * x.ndim
+    shape[axis] = taps.index.shape[0]
+    out = torch.zeros(1, dtype=x.dtype, device=x.device)
+    for tap in range(taps.index.shape[1]):
+        w = weight[:, tap].view(shape)
+        term = x.index_select(axis, index[:, tap]) * w
+        out = out + torch.where(w != 0, term, torch.zeros_like(term))
+    return out

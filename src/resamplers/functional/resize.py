@@ -87,7 +87,7 @@ def resize(
         ((20, 30, 3), dtype('uint8'))
         >>> signal = torch.arange(8.0).view(1, 8)
         >>> resize(signal, size=4, method="linear", axes=(-1,))
-        tensor([[0.8333, 2.6667, 4.6667, 6.1667]])
+        tensor([[0.7143, 2.5000, 4.5000, 6.2857]])
     """
     tensor, back = to_tensor(x)
     spatial = _spatial_axes(tensor, axes, numpy_input=not isinstance(x, Tensor))

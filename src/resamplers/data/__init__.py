@@ -1,0 +1,1 @@
+"""Data in and out: image and ``.npy`` files, and sample images."""
