@@ -188,6 +188,8 @@ def test_matlab_preset_reproduces_the_sr_benchmark_low_resolution_images(shared_
         ("linear", 3, False),
         ("linear", 3, True),
         ("cubic", 2, True),
+        ("lanczos3", 2, True),
+        ("lanczos3", 2, False),
         ("cubic", 2, False),
         ("area", 2, True),
         ("area", 3, True),

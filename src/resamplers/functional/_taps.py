@@ -157,12 +157,13 @@ def to_blocks(taps: Taps, in_size: int) -> Blocks:
 # (measured on CPU): below that, a plain dense (out x in) matmul beats gathering windows.
 _GATHER_COST_IN_FMAS = 100
 _MAX_DENSE_ENTRIES = 1 << 22
+# Along the contiguous axis a small dense matrix is one GEMM; past this size, transposing the
+# axis into the middle (one copy) and gathering whole rows is faster than the dense waste.
+_MAX_DENSE_CONTIGUOUS = 1 << 18
 
 
-def use_dense(blocks: Blocks, in_size: int, contiguous_axis: bool) -> bool:
+def use_dense(blocks: Blocks, in_size: int) -> bool:
     dense_cost = blocks.out_size * in_size
-    if contiguous_axis:  # gathering along the contiguous axis is slower still: one GEMM wins
-        return dense_cost <= _MAX_DENSE_ENTRIES
     nblocks, block, window = blocks.weight.shape
     blocked_cost = nblocks * window * (_GATHER_COST_IN_FMAS + block)
     return dense_cost <= min(blocked_cost, _MAX_DENSE_ENTRIES)
@@ -170,14 +171,16 @@ def use_dense(blocks: Blocks, in_size: int, contiguous_axis: bool) -> bool:
 
 @lru_cache(maxsize=256)
 def _device_weights(
-    taps: Taps, in_size: int, contiguous_axis: bool, dtype: torch.dtype, device: torch.device
-) -> tuple[Tensor, Tensor | None]:
-    """The weights on the device, once per table: a dense matrix, or blocks and their index."""
+    taps: Taps, in_size: int, dtype: torch.dtype, device: torch.device
+) -> tuple[Tensor, Tensor, Tensor | None]:
+    """The weights on the device, once per table: the dense matrix, and the blocks with their
+    window index where gathering beats the dense product (else ``None``)."""
     blocks = to_blocks(taps, in_size)
-    if use_dense(blocks, in_size, contiguous_axis):
-        return torch.from_numpy(taps.dense(in_size)).to(device=device, dtype=dtype), None
+    dense = torch.from_numpy(taps.dense(in_size)).to(device=device, dtype=dtype)
+    if use_dense(blocks, in_size):
+        return dense, dense, None
     index = torch.from_numpy(blocks.window_index).to(device)
-    return torch.from_numpy(blocks.weight).to(device=device, dtype=dtype), index
+    return dense, torch.from_numpy(blocks.weight).to(device=device, dtype=dtype), index
 
 
 def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
@@ -187,27 +190,32 @@ def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
     the matrix forms would spread it through their zero weights, so such inputs take one gather
     per tap instead.
     """
-    if x.dtype.is_floating_point and not bool(torch.isfinite(x).all()):
+    # One cheap reduction: any NaN or infinity makes the sum non-finite.
+    if x.dtype.is_floating_point and not bool(x.sum().isfinite()):
         return _apply_taps_per_tap(x, axis, taps)
-    in_size = x.shape[axis]
-    weight, index = _device_weights(taps, in_size, axis == x.ndim - 1, x.dtype, x.device)
+    in_size, out_size = x.shape[axis], taps.index.shape[0]
+    dense, weight, index = _device_weights(taps, in_size, x.dtype, x.device)
     lead, trail = x.shape[:axis], x.shape[axis + 1 :]
-    outer, inner = math.prod(lead), math.prod(trail)
-    if index is None:  # dense (out, in) matrix
-        if not trail:
-            return x @ weight.T
-        flat = x.reshape(outer, in_size, inner)
-        return (flat.transpose(1, 2) @ weight.T).transpose(1, 2).reshape(*lead, -1, *trail)
+    if not trail:  # the contiguous axis
+        if out_size * in_size <= _MAX_DENSE_CONTIGUOUS:
+            return x @ dense.T
+        rows = x.reshape(1, -1, in_size).transpose(1, 2).contiguous()  # (1, in, rows)
+        out = _resample_middle(rows, dense, weight, index)[0].T.contiguous()
+        return out.reshape(*lead, out_size)
+    flat = x.reshape(math.prod(lead), in_size, math.prod(trail))
+    return _resample_middle(flat, dense, weight, index).reshape(*lead, out_size, *trail)
+
+
+def _resample_middle(flat: Tensor, dense: Tensor, weight: Tensor, index: Tensor | None) -> Tensor:
+    """``(outer, in, inner) -> (outer, out, inner)``: dense product, or gathered windows of
+    whole ``inner`` rows times each block's weights."""
+    if index is None:
+        return torch.matmul(dense, flat)
+    outer, _, inner = flat.shape
     nblocks, block, window = weight.shape
-    if not trail:  # the contiguous axis: rows of windows times each block's weights
-        windows = x.reshape(-1, in_size)[:, index]  # (rows, nblocks, window)
-        out = torch.einsum("rkw,kbw->rkb", windows, weight)
-    else:
-        flat = x.reshape(outer, in_size, inner)
-        windows = flat.index_select(1, index.reshape(-1)).view(outer, nblocks, window, inner)
-        out = torch.matmul(weight, windows)  # (outer, nblocks, block, inner)
-    out = out.reshape(*lead, nblocks * block, *trail)
-    return out.narrow(axis, 0, taps.index.shape[0])
+    windows = flat.index_select(1, index.reshape(-1)).view(outer, nblocks, window, inner)
+    out = torch.matmul(weight, windows).reshape(outer, nblocks * block, inner)
+    return out[:, : dense.shape[0]].contiguous()
 
 
 def _apply_taps_per_tap(x: Tensor, axis: int, taps: Taps) -> Tensor:

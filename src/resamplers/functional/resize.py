@@ -279,8 +279,15 @@ def _same_as_interpolate(
     shrinks = any(a.out_size < a.in_size for a in axes)
     if method == "linear" and not (antialias and shrinks):
         return F.interpolate(x, size=sizes, mode=linear_mode, align_corners=False)
-    if method in ("linear", "cubic") and x.ndim == 4 and (antialias or not shrinks):
-        mode = "bilinear" if method == "linear" else "bicubic"
+    # torch's antialiased 2-D kernels are Pillow's filters, i.e. ours (lanczos: CPU only).
+    modes_2d = {"linear": "bilinear", "cubic": "bicubic", "lanczos3": "lanczos"}
+    if (
+        method in modes_2d
+        and x.ndim == 4
+        and (antialias or not shrinks)
+        and (method != "lanczos3" or x.device.type == "cpu")
+    ):
+        mode = modes_2d[str(method)]
         return F.interpolate(x, size=sizes, mode=mode, align_corners=False, antialias=True)
     if method == "area" and all(a.in_size % a.out_size == 0 for a in axes):
         return F.interpolate(x, size=sizes, mode="area")
@@ -298,19 +305,40 @@ def _run(x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel) 
             taps = plan.taps[i]
             if taps is not None:
                 out = out.index_select(spatial[i], _index(taps, out.device))
+    else:
+        out = _run_arithmetic(x, spatial, plan, method)
+    if channels_last and not _is_channels_last(out):
+        out = out.contiguous(memory_format=_channels_last_format(x))
+    return out
+
+
+def _run_arithmetic(
+    x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
+) -> Tensor:
+    integer = x.dtype if x.dtype in _INTEGER_RANGES else None
+    if integer is not None:
+        # float64 keeps Pillow's fixed-point sums exact (integers far below 2**53).
+        work_dtype = torch.float64 if plan.uint8_rounding != "final" else torch.float32
     elif x.dtype in FLOAT_DTYPES:
-        work = x if x.dtype in (torch.float32, torch.float64) else x.float()
-        out = _apply_plan(work, spatial, plan, None).to(x.dtype)
-    elif x.dtype in _INTEGER_RANGES:
-        out = _run_integer(x, spatial, plan)
+        work_dtype = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
     else:
         raise TypeError(
             f"x: dtype {x.dtype} is not supported by method {method!r}; use uint8, uint16 or a "
             "float dtype (convert with .float())"
         )
-    if channels_last and not _is_channels_last(out):
-        out = out.contiguous(memory_format=_channels_last_format(x))
-    return out
+    # Spatial axes last and contiguous (HWC images, channels_last tensors): every pass then
+    # moves whole rows. One copy, fused with the dtype conversion.
+    batch_axes = [a for a in range(x.ndim) if a not in spatial]
+    perm = (*batch_axes, *spatial)
+    work = x.permute(perm)
+    if not work.is_contiguous() or work.dtype != work_dtype:
+        work = torch.empty(work.shape, dtype=work_dtype, device=x.device).copy_(work)
+    first = len(batch_axes)
+    out = _apply_plan(work, tuple(range(first, x.ndim)), plan, integer)
+    if integer is not None:
+        low, high = _INTEGER_RANGES[integer]
+        out = torch.floor(out + 0.5).clamp_(low, high)
+    return out.to(x.dtype).permute(tuple(perm.index(a) for a in range(x.ndim)))
 
 
 def _apply_plan(
@@ -333,14 +361,6 @@ def _apply_plan(
             if round_each_pass:
                 x = torch.floor(x + 0.5).clamp_(low, high)
     return x
-
-
-def _run_integer(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
-    low, high = _INTEGER_RANGES[x.dtype]
-    # float64 keeps Pillow's fixed-point sums exact (integers far below 2**53).
-    exact = plan.uint8_rounding != "final"
-    out = _apply_plan(x.to(torch.float64 if exact else torch.float32), spatial, plan, x.dtype)
-    return torch.floor(out + 0.5).clamp_(low, high).to(x.dtype)
 
 
 @lru_cache(maxsize=256)
