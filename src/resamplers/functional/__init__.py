@@ -35,6 +35,16 @@ from resamplers.functional.pyramid import (
     laplacian_reconstruct,
 )
 from resamplers.functional.resize import Resize, resize
+from resamplers.functional.signal import (
+    Decimate,
+    InterpolateSignal,
+    ResamplePoly,
+    decimate,
+    firwin_lowpass,
+    get_window,
+    interpolate_signal,
+    resample_poly,
+)
 
 __all__ = [
     "APSPool",
@@ -42,7 +52,9 @@ __all__ = [
     "AdaptiveMaxPool",
     "AvgPool",
     "BlurPool",
+    "Decimate",
     "GaussianPyramid",
+    "InterpolateSignal",
     "Kernel",
     "LPPool",
     "LaplacianPyramid",
@@ -51,14 +63,19 @@ __all__ = [
     "MaxPool",
     "PixelShuffle",
     "PixelUnshuffle",
+    "ResamplePoly",
     "Resize",
     "adaptive_avg_pool",
     "adaptive_max_pool",
     "aps_pool",
     "avg_pool",
     "blur_pool",
+    "decimate",
+    "firwin_lowpass",
     "gaussian_pyramid",
     "get_kernel",
+    "get_window",
+    "interpolate_signal",
     "laplacian_pyramid",
     "laplacian_reconstruct",
     "lp_pool",
@@ -67,5 +84,6 @@ __all__ = [
     "pixel_shuffle",
     "pixel_unshuffle",
     "register_kernel",
+    "resample_poly",
     "resize",
 ]
