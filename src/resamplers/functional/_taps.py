@@ -153,6 +153,113 @@ def to_blocks(taps: Taps, in_size: int) -> Blocks:
     return Blocks(start[:, None] + np.arange(window), weight, out_size)
 
 
+# --- polyphase: the periodic interior as strided slices ---------------------------------------
+#
+# When in/out = q/p with few phases p, output ``p*k + j`` reads the same weights at input offset
+# ``k*q + start_j`` for every interior ``k``: the interior is then ``p * L`` multiply-adds of
+# strided views (no gather, no wasted taps). Only the rows near the borders, where the boundary
+# rule changes the weights, go through the matrix forms.
+
+_MAX_PHASES = 8
+_MAX_PHASE_TAPS = 64  # p * L above this: the matrix forms win
+
+
+@dataclass(frozen=True, eq=False)
+class Polyphase:
+    """The periodic interior of a table: outputs ``[p*k_lo, p*(k_hi+1))`` as phases."""
+
+    phases: int  # p
+    step: int  # q
+    k_lo: int
+    count: int  # K = k_hi - k_lo + 1
+    starts: tuple[int, ...]  # input index of each phase's first tap at k = k_lo
+    weights: tuple[tuple[float, ...], ...]  # each phase's taps, offsets 0 .. L_j - 1
+    head: Taps | None  # rows before the interior
+    tail: Taps | None  # rows after it
+
+
+@lru_cache(maxsize=256)
+def to_polyphase(taps: Taps, in_size: int) -> Polyphase | None:
+    out_size = taps.index.shape[0]
+    g = math.gcd(in_size, out_size)
+    step, phases = in_size // g, out_size // g
+    periods = out_size // phases
+    if phases > _MAX_PHASES or periods < 3:
+        return None
+    live = taps.weight != 0.0
+    first = np.where(live, taps.index, in_size).min(axis=1)
+    k_mid = periods // 2
+    ks = np.arange(periods)
+    k_lo, k_hi = 0, periods - 1
+    starts, weights = [], []
+    for j in range(phases):
+        ref = j + phases * k_mid
+        template = np.zeros(int(taps.index[ref][live[ref]].max() - first[ref]) + 1)
+        np.add.at(template, taps.index[ref][live[ref]] - first[ref], taps.weight[ref][live[ref]])
+        rows = j + phases * ks
+        expected = first[ref] + (ks - k_mid) * step
+        pos = taps.index[rows] - expected[:, None]
+        inside = (pos >= 0) & (pos < template.size)
+        window = np.zeros((periods, template.size))
+        row_live = live[rows] & inside
+        np.add.at(window, (np.nonzero(row_live)[0], pos[row_live]), taps.weight[rows][row_live])
+        ok = ~(live[rows] & ~inside).any(axis=1) & (window == template).all(axis=1)
+        if not ok[k_mid]:
+            return None
+        bad_below = np.nonzero(~ok[:k_mid])[0]
+        bad_above = np.nonzero(~ok[k_mid:])[0]
+        k_lo = max(k_lo, int(bad_below.max()) + 1 if bad_below.size else 0)
+        k_hi = min(k_hi, k_mid + int(bad_above.min()) - 1 if bad_above.size else periods - 1)
+        starts.append(int(expected[0]))
+        weights.append(tuple(template.tolist()))
+    if phases * max(len(w) for w in weights) > _MAX_PHASE_TAPS:
+        return None
+    count = k_hi - k_lo + 1
+    head_rows = np.arange(phases * k_lo)
+    tail_rows = np.arange(phases * (k_hi + 1), out_size)
+    return Polyphase(
+        phases,
+        step,
+        k_lo,
+        count,
+        tuple(start + k_lo * step for start in starts),
+        tuple(weights),
+        _rows(taps, head_rows),
+        _rows(taps, tail_rows),
+    )
+
+
+def _rows(taps: Taps, rows: np.ndarray) -> Taps | None:
+    return Taps(taps.index[rows], taps.weight[rows]) if rows.size else None
+
+
+def _apply_polyphase(x: Tensor, axis: int, poly: Polyphase) -> Tensor:
+    pieces = [] if poly.head is None else [_apply_matrix(x, axis, poly.head)]
+    span = poly.step * (poly.count - 1) + 1
+    index: list[slice] = [slice(None)] * x.ndim
+    phase_outputs = []
+    for start, taps in zip(poly.starts, poly.weights, strict=True):
+        acc = None
+        for offset, weight in enumerate(taps):
+            if weight == 0.0:
+                continue
+            index[axis] = slice(start + offset, start + offset + span, poly.step)
+            view = x[tuple(index)]
+            acc = view * weight if acc is None else acc.add_(view, alpha=weight)
+        assert acc is not None
+        phase_outputs.append(acc)
+    if poly.phases == 1:
+        pieces.append(phase_outputs[0])
+    else:  # interleave: output p*k + j comes from phase j
+        stacked = torch.stack(phase_outputs, dim=axis + 1)
+        shape = list(x.shape)
+        shape[axis] = poly.count * poly.phases
+        pieces.append(stacked.reshape(shape))
+    if poly.tail is not None:
+        pieces.append(_apply_matrix(x, axis, poly.tail))
+    return pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=axis)
+
+
 # A gathered element costs about as much as this many multiply-adds inside a BLAS matmul
 # (measured on CPU): below that, a plain dense (out x in) matmul beats gathering windows.
 _GATHER_COST_IN_FMAS = 100
@@ -193,6 +300,17 @@ def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
     # One cheap reduction: any NaN or infinity makes the sum non-finite.
     if x.dtype.is_floating_point and not bool(x.sum().isfinite()):
         return _apply_taps_per_tap(x, axis, taps)
+    poly = to_polyphase(taps, x.shape[axis])
+    # Along the contiguous axis, strided views vectorize poorly: one small GEMM is better when
+    # the dense matrix is small; past that, the slices still beat transposing and gathering.
+    small_dense = taps.index.shape[0] * x.shape[axis] <= _MAX_DENSE_CONTIGUOUS
+    if poly is not None and (axis != x.ndim - 1 or poly.step == 1 or not small_dense):
+        return _apply_polyphase(x, axis, poly)
+    return _apply_matrix(x, axis, taps)
+
+
+def _apply_matrix(x: Tensor, axis: int, taps: Taps) -> Tensor:
+    """The table as a dense matrix product or as gathered windows times blocks."""
     in_size, out_size = x.shape[axis], taps.index.shape[0]
     dense, weight, index = _device_weights(taps, in_size, x.dtype, x.device)
     lead, trail = x.shape[:axis], x.shape[axis + 1 :]
