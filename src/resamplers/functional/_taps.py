@@ -174,8 +174,8 @@ class Polyphase:
     count: int  # K = k_hi - k_lo + 1
     starts: tuple[int, ...]  # input index of each phase's first tap at k = k_lo
     weights: tuple[tuple[float, ...], ...]  # each phase's taps, offsets 0 .. L_j - 1
-    head: Taps | None  # rows before the interior
-    tail: Taps | None  # rows after it
+    head: tuple[int, Taps] | None  # rows before the interior: (first input index, taps)
+    tail: tuple[int, Taps] | None  # rows after it
 
 
 @lru_cache(maxsize=256)
@@ -229,20 +229,30 @@ def to_polyphase(taps: Taps, in_size: int) -> Polyphase | None:
     )
 
 
-def _rows(taps: Taps, rows: np.ndarray) -> Taps | None:
-    return Taps(taps.index[rows], taps.weight[rows]) if rows.size else None
+def _rows(taps: Taps, rows: np.ndarray) -> tuple[int, Taps] | None:
+    """Some rows of a table, re-indexed from the first input they read."""
+    if not rows.size:
+        return None
+    low = int(taps.index[rows].min())
+    return low, Taps(taps.index[rows] - low, taps.weight[rows])
+
+
+def _apply_rows(x: Tensor, axis: int, rows: tuple[int, Taps]) -> Tensor:
+    low, taps = rows
+    return _apply_matrix(x.narrow(axis, low, int(taps.index.max()) + 1), axis, taps)
 
 
 def _apply_polyphase(x: Tensor, axis: int, poly: Polyphase) -> Tensor:
-    pieces = [] if poly.head is None else [_apply_matrix(x, axis, poly.head)]
+    pieces = [] if poly.head is None else [_apply_rows(x, axis, poly.head)]
     span = poly.step * (poly.count - 1) + 1
     index: list[slice] = [slice(None)] * x.ndim
     phase_outputs = []
     for start, taps in zip(poly.starts, poly.weights, strict=True):
         acc = None
-        for offset, weight in enumerate(taps):
-            if weight == 0.0:
+        for offset, value in enumerate(taps):
+            if value == 0.0:
                 continue
+            weight = value if x.dtype.is_floating_point else int(value)
             index[axis] = slice(start + offset, start + offset + span, poly.step)
             view = x[tuple(index)]
             acc = view * weight if acc is None else acc.add_(view, alpha=weight)
@@ -256,7 +266,7 @@ def _apply_polyphase(x: Tensor, axis: int, poly: Polyphase) -> Tensor:
         shape[axis] = poly.count * poly.phases
         pieces.append(stacked.reshape(shape))
     if poly.tail is not None:
-        pieces.append(_apply_matrix(x, axis, poly.tail))
+        pieces.append(_apply_rows(x, axis, poly.tail))
     return pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=axis)
 
 
@@ -300,6 +310,11 @@ def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
     # One cheap reduction: any NaN or infinity makes the sum non-finite.
     if x.dtype.is_floating_point and not bool(x.sum().isfinite()):
         return _apply_taps_per_tap(x, axis, taps)
+    if not x.dtype.is_floating_point:  # integer tables on integer data (Pillow's fixed point)
+        poly = to_polyphase(taps, x.shape[axis])
+        if poly is not None:
+            return _apply_polyphase(x, axis, poly)
+        return _apply_matrix(x, axis, taps)
     poly = to_polyphase(taps, x.shape[axis])
     # Along the contiguous axis, strided views vectorize poorly: one small GEMM is better when
     # the dense matrix is small; past that, the slices still beat transposing and gathering.
@@ -311,6 +326,9 @@ def apply_taps(x: Tensor, axis: int, taps: Taps) -> Tensor:
 
 def _apply_matrix(x: Tensor, axis: int, taps: Taps) -> Tensor:
     """The table as a dense matrix product or as gathered windows times blocks."""
+    if not x.dtype.is_floating_point:
+        # BLAS has no integer products; float64 is exact for these integer sums (< 2**53).
+        return _apply_matrix(x.double(), axis, taps).round().to(x.dtype)
     in_size, out_size = x.shape[axis], taps.index.shape[0]
     dense, weight, index = _device_weights(taps, in_size, x.dtype, x.device)
     lead, trail = x.shape[:axis], x.shape[axis + 1 :]

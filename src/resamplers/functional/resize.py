@@ -316,8 +316,10 @@ def _run_arithmetic(
     x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
 ) -> Tensor:
     integer = x.dtype if x.dtype in _INTEGER_RANGES else None
-    if integer is not None:
-        # float64 keeps Pillow's fixed-point sums exact (integers far below 2**53).
+    if integer == torch.uint8 and plan.uint8_rounding == "pil":
+        work_dtype = torch.int32  # Pillow's own fixed-point arithmetic, exactly
+    elif integer is not None:
+        # float64 keeps per-pass rounding exact (MATLAB); one rounding at the end needs less.
         work_dtype = torch.float64 if plan.uint8_rounding != "final" else torch.float32
     elif x.dtype in FLOAT_DTYPES:
         work_dtype = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
@@ -335,7 +337,7 @@ def _run_arithmetic(
         work = torch.empty(work.shape, dtype=work_dtype, device=x.device).copy_(work)
     first = len(batch_axes)
     out = _apply_plan(work, tuple(range(first, x.ndim)), plan, integer)
-    if integer is not None:
+    if integer is not None and out.dtype.is_floating_point:
         low, high = _INTEGER_RANGES[integer]
         out = torch.floor(out + 0.5).clamp_(low, high)
     return out.to(x.dtype).permute(tuple(perm.index(a) for a in range(x.ndim)))
@@ -352,10 +354,9 @@ def _apply_plan(
         taps = plan.taps[i]
         if taps is None:
             continue
-        if pil_fixed_point:
+        if pil_fixed_point:  # int32 sums, then Pillow's clip8: (sum + 2**21) >> 22, clamped
             x = apply_taps(x, spatial[i], _pil_fixed_point(taps))
-            x = torch.floor((x + 2 ** (_PIL_PRECISION_BITS - 1)) / 2**_PIL_PRECISION_BITS)
-            x = x.clamp_(low, high)
+            x = ((x + (1 << (_PIL_PRECISION_BITS - 1))) >> _PIL_PRECISION_BITS).clamp_(low, high)
         else:
             x = apply_taps(x, spatial[i], taps)
             if round_each_pass:
