@@ -11,8 +11,8 @@ torch.Size([2, 3, 100, 30])
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import lru_cache, partial
 
 import numpy as np
 import torch
@@ -22,6 +22,7 @@ from torch import Tensor, nn
 from resamplers.functional._interop import (
     FLOAT_DTYPES,
     ArrayLike,
+    empty,
     normalize_axes,
     per_axis,
     to_tensor,
@@ -93,13 +94,16 @@ def resize(
     spatial = _spatial_axes(tensor, axes, numpy_input=not isinstance(x, Tensor))
     method = _check_method(method, compat)
     axis_specs = _axis_specs(tensor, spatial, size, scale, compat)
-    fast = _same_as_interpolate(
-        tensor, spatial, method, axis_specs, antialias, align_corners, compat
-    )
-    if fast is not None:
-        return back(fast)
     plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
-    return back(_run(tensor, spatial, plan, method))
+    interpolate = partial(
+        _same_as_interpolate,
+        method=method,
+        axes=axis_specs,
+        antialias=bool(antialias),
+        align_corners=bool(align_corners),
+        compat=compat,
+    )
+    return back(_run(tensor, spatial, plan, method, interpolate))
 
 
 class Resize(nn.Module):
@@ -243,20 +247,19 @@ def _check_scale(value: object) -> float:
 
 def _same_as_interpolate(
     x: Tensor,
-    spatial: tuple[int, ...],
+    *,
     method: str | Kernel,
     axes: tuple[Axis, ...],
     antialias: bool,
     align_corners: bool,
     compat: str | None,
 ) -> Tensor | None:
-    """``F.interpolate``'s result where it computes exactly our operation (its C++/CUDA kernels
-    are the fastest way there); ``None`` elsewhere. ``tests/functional/test_resize.py`` checks
-    each case against the tap-table engine."""
+    """``F.interpolate``'s result for ``x`` laid out ``(N, C, *spatial)``, where it computes
+    exactly our operation (its C++/CUDA kernels are the fastest way there); ``None`` elsewhere.
+    ``tests/functional/test_resize.py`` checks each case against the tap-table engine."""
     if (
         compat not in (None, "torch")
         or x.dtype not in (torch.float32, torch.float64)
-        or spatial != tuple(range(2, x.ndim))
         or x.ndim not in (3, 4, 5)
     ):
         return None
@@ -297,7 +300,16 @@ def _same_as_interpolate(
 # --- running a plan --------------------------------------------------------------------------
 
 
-def _run(x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel) -> Tensor:
+Interpolate = Callable[[Tensor], "Tensor | None"]
+
+
+def _run(
+    x: Tensor,
+    spatial: tuple[int, ...],
+    plan: Plan,
+    method: str | Kernel,
+    interpolate: Interpolate | None = None,
+) -> Tensor:
     channels_last = _is_channels_last(x)
     if method in ("nearest", "nearest-exact"):  # pure gathers: any dtype, no arithmetic
         out = x
@@ -306,14 +318,18 @@ def _run(x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel) 
             if taps is not None:
                 out = out.index_select(spatial[i], _index(taps, out.device))
     else:
-        out = _run_arithmetic(x, spatial, plan, method)
+        out = _run_arithmetic(x, spatial, plan, method, interpolate)
     if channels_last and not _is_channels_last(out):
         out = out.contiguous(memory_format=_channels_last_format(x))
     return out
 
 
 def _run_arithmetic(
-    x: Tensor, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
+    x: Tensor,
+    spatial: tuple[int, ...],
+    plan: Plan,
+    method: str | Kernel,
+    interpolate: Interpolate | None,
 ) -> Tensor:
     integer = x.dtype if x.dtype in _INTEGER_RANGES else None
     if integer == torch.uint8 and plan.uint8_rounding == "pil":
@@ -334,9 +350,16 @@ def _run_arithmetic(
     perm = (*batch_axes, *spatial)
     work = x.permute(perm)
     if not work.is_contiguous() or work.dtype != work_dtype:
-        work = torch.empty(work.shape, dtype=work_dtype, device=x.device).copy_(work)
+        work = empty(tuple(work.shape), work_dtype, x.device).copy_(work)
     first = len(batch_axes)
-    out = _apply_plan(work, tuple(range(first, x.ndim)), plan, integer)
+    # Any batch layout is (N, 1, *spatial) to F.interpolate; exact per-pass rounding is not.
+    out = None
+    if interpolate is not None and plan.uint8_rounding == "final":
+        out = interpolate(work.reshape(-1, 1, *work.shape[first:]))
+    if out is not None:
+        out = out.reshape(*work.shape[:first], *out.shape[2:])
+    else:
+        out = _apply_plan(work, tuple(range(first, x.ndim)), plan, integer)
     if integer is not None and out.dtype.is_floating_point:
         low, high = _INTEGER_RANGES[integer]
         out = torch.floor(out + 0.5).clamp_(low, high)

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from resamplers.functional._interop import ArrayLike, normalize_axes, to_tensor
+from resamplers.functional._interop import ArrayLike, empty, normalize_axes, to_tensor
 
 __all__ = [
     "Decimate",
@@ -49,8 +49,12 @@ _WINDOW_NAMES = {
     **dict.fromkeys(("general_hamming", "general hamming"), ("general_hamming", 1)),
     **dict.fromkeys(("kaiser", "ksr"), ("kaiser", 1)),
 }
-_COSINE_TERMS = {"boxcar": (1.0,), "hann": (0.5, 0.5), "hamming": (0.54, 0.46),
-                 "blackman": (0.42, 0.50, 0.08)}
+_COSINE_TERMS = {
+    "boxcar": (1.0,),
+    "hann": (0.5, 0.5),
+    "hamming": (0.54, 0.46),
+    "blackman": (0.42, 0.50, 0.08),
+}
 _PADTYPES = ("constant", "edge", "line", "mean", "median", "maximum", "minimum")
 # Samples (inputs read plus outputs written) per chunk of GEMMs: on CPU, big enough that thread
 # start-up per call is amortised, small enough that the inputs stay in the last-level cache
@@ -632,13 +636,16 @@ def _filter(
     weights = [torch.as_tensor(g.weights, dtype=dtype, device=device) for g in plan.groups]
     blocks = -(-n_out // block_out)
     extra = -(-plan.reach // hop) - 1  # rows beyond the last block that its window reaches into
-    out = _empty((batch, n_out), dtype, device)
+    out = empty((batch, n_out), dtype, device)
 
     chunk_samples = _CHUNK_SAMPLES_CPU if device.type == "cpu" else _CHUNK_SAMPLES_OTHER
     budget = max(1, chunk_samples // (block_out + hop))  # blocks per chunk
     if blocks >= budget:  # long signals: one row at a time, in chunks of blocks
-        chunks = [(b, b + 1, t, min(blocks, t + budget)) for b in range(batch)
-                  for t in range(0, blocks, budget)]
+        chunks = [
+            (b, b + 1, t, min(blocks, t + budget))
+            for b in range(batch)
+            for t in range(0, blocks, budget)
+        ]
     else:  # short signals: several whole rows at a time
         per_chunk = max(1, budget // blocks)
         chunks = [(b, min(batch, b + per_chunk), 0, blocks) for b in range(0, batch, per_chunk)]
@@ -663,14 +670,6 @@ def _filter(
             stop = min(t1 * block_out, n_out)
             out[b0:b1, t0 * block_out : stop] = done[:, : stop - t0 * block_out]
     return out
-
-
-def _empty(shape: tuple[int, ...], dtype: torch.dtype, device: torch.device) -> Tensor:
-    if device.type == "cpu":
-        # NumPy asks the kernel for huge pages for big arrays; first-touching the 4 KiB pages of
-        # a large torch allocation costs more than the filtering itself when upsampling.
-        return torch.from_numpy(np.empty(shape, "f4" if dtype == torch.float32 else "f8"))
-    return torch.empty(shape, dtype=dtype, device=device)
 
 
 def _segment(parts: list[tuple[int, Tensor]], b0: int, b1: int, start: int, stop: int) -> Tensor:
