@@ -47,7 +47,8 @@ MIN_PIXELS = 4  # a downsampled side shorter than this shows nothing worth compa
 class Visuals:
     """Pictures for the report, keyed by ``(scale, image name, "down" | "up", method)``:
     ``{"small": the downsampled image, "crop_small": its crop, "crop": the crop of the
-    round trip}``, float32 ``(h, w, C)``; and each image's crop box per scale."""
+    round trip, "round_trip": the whole round trip}``, float32 ``(h, w, C)``; and each
+    image's crop box per scale."""
 
     pictures: dict[tuple[int, str, str, str], dict[str, np.ndarray]] = field(default_factory=dict)
     regions: dict[tuple[int, str], tuple[int, int, int]] = field(default_factory=dict)
@@ -231,6 +232,7 @@ def _pictures(
         "small": small_img,
         "crop_small": small_img[top // s:(top + size) // s, left // s:(left + size) // s],
         "crop": back_img[top:top + size, left:left + size],
+        "round_trip": back_img,
     }
 
 

@@ -115,7 +115,11 @@ def slug(name: str) -> str:
 def _save(path: Path, pixels: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = np.rint(np.clip(pixels, 0.0, 1.0) * 255).astype(np.uint8)
-    PILImage.fromarray(data[..., 0] if data.shape[2] == 1 else data).save(path, compress_level=3)
+    picture = PILImage.fromarray(data[..., 0] if data.shape[2] == 1 else data)
+    if path.suffix == ".jpg":
+        picture.save(path, quality=90)
+    else:
+        picture.save(path, compress_level=3)
 
 
 def _write_pictures(out: Path, visuals: Visuals, images: Sequence[Image]) -> dict:
@@ -135,7 +139,9 @@ def _write_pictures(out: Path, visuals: Visuals, images: Sequence[Image]) -> dic
         folder = f"images/x{s}/{slug(name)}/{kind}-{slug(method)}"
         entry = {}
         for key, pixels in pictures.items():
-            entry[key] = f"{folder}-{key.replace('_', '-')}.png"
+            # Full-size round trips as JPEG: PNGs of every one would weigh ~40 MB a run.
+            ext = "jpg" if key == "round_trip" else "png"
+            entry[key] = f"{folder}-{key.replace('_', '-')}.{ext}"
             _save(out / entry[key], pixels)
         paths[(s, name, kind, method)] = entry
     return paths
@@ -310,7 +316,8 @@ def _gallery(
                 f"<div class='card'><div class='t'><b>{_e(r['name'])}</b> <span>{stat}</span>"
                 f"</div><div class='pair'><a href='{_e(pics['small'])}'>"
                 f"{_img(pics['crop_small'], shown, r['name'] + ' downsampled')}</a>"
-                f"{_img(pics['crop'], shown, r['name'] + ' round trip')}</div></div>"
+                f"<a href='{_e(pics['round_trip'])}'>"
+                f"{_img(pics['crop'], shown, r['name'] + ' round trip')}</a></div></div>"
             )
         label = "downsampling" if kind == "down" else "upsampling"
         parts.append(f"<h3>{label}</h3><div class='cards'>{''.join(cards)}</div>")
