@@ -26,6 +26,13 @@ Spec = str | Mapping[str, Any]
 LayerT = TypeVar("LayerT", bound=type[nn.Module])
 
 
+class UnknownLayerError(KeyError):
+    """An unregistered layer name; prints its message without ``KeyError``'s quotes."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One registered layer: its name, class and the spatial dims it supports."""
@@ -79,10 +86,11 @@ class Registry:
         return sorted(self._entries)
 
     def entry(self, name: str) -> Entry:
-        """The entry for ``name``; an unknown name raises a ``KeyError`` listing the known ones."""
+        """The entry for ``name``; an unknown name raises :class:`UnknownLayerError` (a
+        ``KeyError``) listing the known ones."""
         if name not in self._entries:
-            raise KeyError(
-                f"spec: unknown {self.kind}sampler {name!r}; available: {', '.join(self._entries)}"
+            raise UnknownLayerError(
+                f"spec: unknown {self.kind}sampler {name!r}; available: {', '.join(self.names())}"
             )
         return self._entries[name]
 
