@@ -107,9 +107,10 @@ def area_taps(in_size: int, out_size: int, scale: float | None = None) -> Taps:
 
 # --- applying a table ------------------------------------------------------------------------
 #
-# A table is applied as a block-banded matrix product: consecutive outputs are grouped in blocks
-# of ``B``; each block reads one contiguous window of the input, so the work is one gather of the
-# windows (about twice the input) and one batched matmul, instead of a gather per tap.
+# Three forms, chosen per axis by :func:`apply_taps`: polyphase strided slices for a periodic
+# interior (below), a dense ``(out, in)`` matmul when it is small, and a block-banded product:
+# consecutive outputs grouped in blocks of ``B``, each reading one contiguous window of the input,
+# so the work is one gather of the windows (about twice the input) and one batched matmul.
 
 
 @dataclass(frozen=True, eq=False)
