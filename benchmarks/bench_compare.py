@@ -19,11 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import environment, write_json
-
+from resamplers.bench.harness import environment, write_json
 from resamplers.cli.compare import load_images
 from resamplers.report import compare, html, methods
 from resamplers.report.inputs import DEFAULT_SAMPLES
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 TARGET_S = 60.0
 QUICK_METHODS = ["nearest", "cubic", "cubic-noaa", "area", "max_pool", "linear"]
@@ -32,8 +33,11 @@ QUICK_METHODS = ["nearest", "cubic", "cubic-noaa", "area", "max_pool", "linear"]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="whole-command runs (default: 3)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke test: one run with {len(QUICK_METHODS)} methods")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke test: one run with {len(QUICK_METHODS)} methods",
+    )
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
     extra = ["--methods", *QUICK_METHODS] if args.quick else []
@@ -52,17 +56,22 @@ def main() -> None:
 
     median = statistics.median(walls)
     verdict = "within" if median < TARGET_S else "OVER"
-    print(f"{' '.join(['resamplers compare', *extra])}: median {median:.1f} s of {runs} runs "
-          f"({verdict} the {TARGET_S:.0f} s target); measuring {phases['measure_s']:.1f} s, "
-          f"writing {phases['write_s']:.1f} s")
-    path = write_json("compare", {
-        "environment": environment(["torch", "numpy", "pillow", "matplotlib", "scikit-image"]),
-        "command": command[1:],
-        "wall_s": walls,
-        "median_s": median,
-        "target_s": TARGET_S,
-        "phases": phases,
-    })
+    print(
+        f"{' '.join(['resamplers compare', *extra])}: median {median:.1f} s of {runs} runs "
+        f"({verdict} the {TARGET_S:.0f} s target); measuring {phases['measure_s']:.1f} s, "
+        f"writing {phases['write_s']:.1f} s"
+    )
+    path = write_json(
+        RESULTS / "compare.json",
+        {
+            "environment": environment(["torch", "numpy", "pillow", "matplotlib", "scikit-image"]),
+            "command": command[1:],
+            "wall_s": walls,
+            "median_s": median,
+            "target_s": TARGET_S,
+            "phases": phases,
+        },
+    )
     print(f"-> {path}")
 
 

@@ -5,7 +5,7 @@ time on CPU (float32, 2 threads) for a 1×64×64×64 input, and for upsamplers t
 measure at initialisation: the share of the output's non-DC spectral energy at the period-2
 frequencies (π, π), (π, 0), (0, π), for a smooth input (bicubic-upsampled noise), see
 :func:`resamplers.layers.checkerboard_energy`. The layers of one kind are timed in turns (see
-``_harness``).
+``resamplers.bench.harness``).
 
 MACs are counted by ``torch.utils.flop_counter.FlopCounterMode`` (convolutions and matrix
 products, FLOPs / 2) plus, for CARAFE and DySample, their reassembly / interpolation counted by
@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import argparse
 import statistics
+from pathlib import Path
 
 import torch
-from _harness import environment, fmt_ms, format_table, interleaved_samples, write_json
 from torch.utils.flop_counter import FlopCounterMode
 
+from resamplers.bench.harness import (
+    environment,
+    fmt_ms,
+    format_table,
+    interleaved_samples,
+    write_json,
+)
 from resamplers.functional.resize import resize
 from resamplers.layers import CARAFE, DOWN, UP, checkerboard_energy, create_down, create_up
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 THREADS = 2
 FACTOR = 2
@@ -79,16 +88,34 @@ def main() -> None:
                 with torch.no_grad():
                     checker = checkerboard_energy(layer(smooth), FACTOR)
             median = statistics.median(samples)
-            results.append({"kind": kind, "name": name, "params": params, "macs": macs,
-                            "fwd_bwd_median_ms": median, "fwd_bwd_min_ms": min(samples),
-                            "checkerboard": checker})
-            table.append([kind, name, f"{params:,}".replace(",", " "), f"{macs / 1e6:.1f}",
-                          fmt_ms(median), "-" if checker is None else f"{checker:.2e}"])
+            results.append(
+                {
+                    "kind": kind,
+                    "name": name,
+                    "params": params,
+                    "macs": macs,
+                    "fwd_bwd_median_ms": median,
+                    "fwd_bwd_min_ms": min(samples),
+                    "checkerboard": checker,
+                }
+            )
+            table.append(
+                [
+                    kind,
+                    name,
+                    f"{params:,}".replace(",", " "),
+                    f"{macs / 1e6:.1f}",
+                    fmt_ms(median),
+                    "-" if checker is None else f"{checker:.2e}",
+                ]
+            )
 
     headers = ["kind", "name", "params", "MMACs", "fwd+bwd ms", "checkerboard@init"]
     print(format_table(headers, table))
-    print(f"\nfloat32 {shape}, factor {FACTOR}, channels kept, {THREADS} threads, median of "
-          f"{repeats} runs; checkerboard = share of non-DC energy at the period-2 frequencies")
+    print(
+        f"\nfloat32 {shape}, factor {FACTOR}, channels kept, {THREADS} threads, median of "
+        f"{repeats} runs; checkerboard = share of non-DC energy at the period-2 frequencies"
+    )
     payload = {
         "environment": environment(["torch", "numpy"]),
         "threads": THREADS,
@@ -98,7 +125,7 @@ def main() -> None:
         "factor": FACTOR,
         "results": results,
     }
-    print(f"wrote {write_json('bench_layers', payload)}")
+    print(f"wrote {write_json(RESULTS / 'bench_layers.json', payload)}")
 
 
 if __name__ == "__main__":

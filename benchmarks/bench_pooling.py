@@ -5,7 +5,8 @@ max / avg pool against torch; blur_pool against antialiased-cnns' ``BlurPool`` a
 pad + depthwise conv; max_blur_pool against ``nn.MaxPool2d(2, 1)`` followed by those; aps_pool
 against a straightforward APS (stack the components, take norms, gather) and, for scale, plain
 strided subsampling; pixel (un)shuffle 2-D against torch and NumPy reshape/transpose, 3-D
-against NumPy. The implementations of one workload are timed in turns (see ``_harness``).
+against NumPy. The implementations of one workload are timed in turns
+(see ``resamplers.bench.harness``).
 
     .venv/bin/python benchmarks/bench_pooling.py [--repeats 7] [--quick]
 """
@@ -15,11 +16,13 @@ from __future__ import annotations
 import argparse
 import statistics
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from _harness import (
+
+from resamplers.bench.harness import (
     environment,
     fmt_diff,
     fmt_ms,
@@ -29,9 +32,10 @@ from _harness import (
     optional,
     write_json,
 )
-
 from resamplers.functional.pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from resamplers.functional.pooling import aps_pool, avg_pool, blur_pool, max_blur_pool, max_pool
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 THREADS = 2
 LAYOUTS_2D = {"contiguous": torch.contiguous_format, "channels_last": torch.channels_last}
@@ -207,7 +211,7 @@ def main() -> None:
         "shape_3d": shape_3d,
         "results": results,
     }
-    print(f"wrote {write_json('bench_pooling', payload)}")
+    print(f"wrote {write_json(RESULTS / 'bench_pooling.json', payload)}")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import torch
-from _harness import (
+from scipy import signal as sps
+
+from resamplers.bench.harness import (
     environment,
     fmt_diff,
     fmt_ms,
@@ -34,12 +37,16 @@ from _harness import (
     run_probe,
     write_json,
 )
-from scipy import signal as sps
-
 from resamplers.functional.signal import resample_poly
 
-CASES = {"down4": ("↓4", 1, 4), "up4": ("↑4", 4, 1), "down3up2": ("↓3/↑2", 2, 3),
-         "44k1to48k": ("44.1→48 kHz", 160, 147)}
+RESULTS = Path(__file__).resolve().parent / "results"
+
+CASES = {
+    "down4": ("↓4", 1, 4),
+    "up4": ("↑4", 4, 1),
+    "down3up2": ("↓3/↑2", 2, 3),
+    "44k1to48k": ("44.1→48 kHz", 160, 147),
+}
 
 
 def make_signal(samples: int) -> np.ndarray:
@@ -72,12 +79,26 @@ def run_case(key: str, x: np.ndarray, threads: int, repeats: int) -> list[dict]:
     samples = interleaved_samples(list(fns.values()), [repeats] * len(fns))
     rows = []
     for (name, out), times in zip(outputs.items(), samples, strict=True):
-        rows.append({"case": key, "title": title, "up": up, "down": down, "threads": threads,
-                     "variant": name, "median_ms": statistics.median(times), "min_ms": min(times),
-                     "samples_ms": times, "max_abs_diff": float(np.abs(out - reference).max()),
-                     "out_shape": list(out.shape)})
-        print(f"  {title:12s} {threads}t {name:28s} {rows[-1]['median_ms']:9.1f} ms",
-              file=sys.stderr, flush=True)
+        rows.append(
+            {
+                "case": key,
+                "title": title,
+                "up": up,
+                "down": down,
+                "threads": threads,
+                "variant": name,
+                "median_ms": statistics.median(times),
+                "min_ms": min(times),
+                "samples_ms": times,
+                "max_abs_diff": float(np.abs(out - reference).max()),
+                "out_shape": list(out.shape),
+            }
+        )
+        print(
+            f"  {title:12s} {threads}t {name:28s} {rows[-1]['median_ms']:9.1f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     scipy_ms = rows[-1]["median_ms"]
     for row in rows:
         row["speedup_vs_scipy"] = scipy_ms / row["median_ms"]
@@ -112,32 +133,82 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory = []
     if not args.no_memory:
         for key, (title, up, down) in CASES.items():
-            probe = [__file__, "--probe", key, "--samples", str(args.samples),
-                     "--threads", str(threads[0])]
+            probe = [
+                __file__,
+                "--probe",
+                key,
+                "--samples",
+                str(args.samples),
+                "--threads",
+                str(threads[0]),
+            ]
             output_mib = nbytes_mib(np.empty(-(-args.samples * up // down)))
             for name, m in (run_probe(probe) or {}).items():
-                memory.append({"case": key, "title": title, "variant": name,
-                               "output_mib": output_mib, **m})
+                memory.append(
+                    {"case": key, "title": title, "variant": name, "output_mib": output_mib, **m}
+                )
     load_after = os.getloadavg()
 
-    print(f"\n{args.samples:,} float64 samples, median of {args.repeats} interleaved runs after "
-          f"a warm-up; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after\n")
-    headers = ["case", "threads", "library", "median ms", "min ms", "speed-up vs scipy",
-               "max|diff|"]
-    print(format_table(headers, [
-        [r["title"], str(r["threads"]), r["variant"], fmt_ms(r["median_ms"]), fmt_ms(r["min_ms"]),
-         fmt_ratio(r["speedup_vs_scipy"]), fmt_diff(r["max_abs_diff"])] for r in rows]))
+    print(
+        f"\n{args.samples:,} float64 samples, median of {args.repeats} interleaved runs after "
+        f"a warm-up; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after\n"
+    )
+    headers = [
+        "case",
+        "threads",
+        "library",
+        "median ms",
+        "min ms",
+        "speed-up vs scipy",
+        "max|diff|",
+    ]
+    print(
+        format_table(
+            headers,
+            [
+                [
+                    r["title"],
+                    str(r["threads"]),
+                    r["variant"],
+                    fmt_ms(r["median_ms"]),
+                    fmt_ms(r["min_ms"]),
+                    fmt_ratio(r["speedup_vs_scipy"]),
+                    fmt_diff(r["max_abs_diff"]),
+                ]
+                for r in rows
+            ],
+        )
+    )
     if memory:
         print(f"\npeak extra memory, fresh process (input {nbytes_mib(x):.0f} MiB, not counted)\n")
-        print(format_table(["case", "library", "output MiB", "peak extra MiB", "extra/output"], [
-            [m["title"], m["variant"], f"{m['output_mib']:.0f}", f"{m['peak_extra_mib']:.0f}",
-             fmt_ratio(m["peak_extra_mib"] / m["output_mib"])] for m in memory]))
-    path = write_json("bench_signal", {
-        "environment": environment(["torch", "numpy", "scipy"]), "samples": args.samples,
-        "repeats": args.repeats, "load_average_before": load_before,
-        "load_average_after": load_after, "seconds": time.perf_counter() - start,
-        "timings": rows, "memory": memory,
-    })
+        print(
+            format_table(
+                ["case", "library", "output MiB", "peak extra MiB", "extra/output"],
+                [
+                    [
+                        m["title"],
+                        m["variant"],
+                        f"{m['output_mib']:.0f}",
+                        f"{m['peak_extra_mib']:.0f}",
+                        fmt_ratio(m["peak_extra_mib"] / m["output_mib"]),
+                    ]
+                    for m in memory
+                ],
+            )
+        )
+    path = write_json(
+        RESULTS / "bench_signal.json",
+        {
+            "environment": environment(["torch", "numpy", "scipy"]),
+            "samples": args.samples,
+            "repeats": args.repeats,
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+            "seconds": time.perf_counter() - start,
+            "timings": rows,
+            "memory": memory,
+        },
+    )
     print(f"\nwrote {path}")
     return 0
 

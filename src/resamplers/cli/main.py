@@ -17,12 +17,13 @@ import PIL
 import torch
 
 from resamplers import __version__
-from resamplers.cli import CommandError, compare, resize
+from resamplers.cli import CommandError, bench, compare, resize
 
 # Each sub-command's ``register(subparsers)``, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     resize.register,
     compare.register,
+    bench.register,
 )
 
 _DESCRIPTION = "Downsampling and upsampling done right: anti-aliased resize and more."

@@ -1,6 +1,7 @@
-"""Helpers shared by the benchmark scripts: timing, a text table, JSON output, peak memory.
+"""Helpers shared by the benchmarks: timing, a text table, JSON output, peak memory.
 
-Every script times all libraries in one process on the same inputs; see ``README.md``.
+Every benchmark times all libraries in one process on the same inputs; see
+``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-
 
 # --- timing ----------------------------------------------------------------------------------
 
@@ -104,8 +102,9 @@ def _git_state() -> dict[str, Any]:
 
     def git(*args: str) -> str | None:
         try:
-            proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                                  timeout=30, check=False)
+            proc = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
         return proc.stdout.strip() if proc.returncode == 0 else None
@@ -174,10 +173,9 @@ def fmt_diff(value: float | None) -> str:
     return f"{value:.1e}" if value < 0.01 else f"{value:.3g}"
 
 
-def write_json(name: str, payload: dict[str, Any]) -> Path:
-    """Write ``payload`` to ``benchmarks/results/<name>.json`` (the folder is created)."""
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}.json"
+def write_json(path: Path, payload: dict[str, Any]) -> Path:
+    """Write ``payload`` as JSON to ``path`` (its folder is created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     return path
 
@@ -231,8 +229,11 @@ def probe_peak_memory(fn: Callable[[], object]) -> dict[str, Any]:
         result = fn()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     del result
-    return {"peak_extra_mib": max(peak - before, 0) / 1024, "rss_before_mib": before / 1024,
-            "method": method}
+    return {
+        "peak_extra_mib": max(peak - before, 0) / 1024,
+        "rss_before_mib": before / 1024,
+        "method": method,
+    }
 
 
 def report_probe(measurements: Any) -> None:
@@ -249,11 +250,17 @@ def run_probe(args: Sequence[str], timeout: float = 600) -> Any:
     back to the OS and the measured call can't hide in it.
     """
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="131072")
-    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, check=False)
+    proc = subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(PROBE_MARKER):
-            return json.loads(line[len(PROBE_MARKER):])
+            return json.loads(line[len(PROBE_MARKER) :])
     sys.stderr.write(f"memory probe {' '.join(args)} failed:\n{proc.stderr[-2000:]}\n")
     return None
 
