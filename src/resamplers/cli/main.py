@@ -17,11 +17,12 @@ import PIL
 import torch
 
 from resamplers import __version__
-from resamplers.cli import CommandError, bench, compare, resize
+from resamplers.cli import CommandError, bench, compare, resize, upscale
 
 # Each sub-command's ``register(subparsers)``, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     resize.register,
+    upscale.register,
     compare.register,
     bench.register,
 )

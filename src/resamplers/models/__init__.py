@@ -21,6 +21,7 @@ from resamplers.models.autoencoder import AutoEncoder
 from resamplers.models.classifier import BasicBlock, Classifier
 from resamplers.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from resamplers.models.fpn import FPN, FPNSeg
+from resamplers.models.pretrained import list_pretrained, pretrained, pretrained_info
 from resamplers.models.registry import create, list_models, register_model, summary
 from resamplers.models.sr import ESPCN, FSRCNN
 from resamplers.models.unet import Encoder, UNet
@@ -40,6 +41,9 @@ __all__ = [
     "UNet",
     "create",
     "list_models",
+    "list_pretrained",
+    "pretrained",
+    "pretrained_info",
     "register_model",
     "summary",
 ]
