@@ -17,7 +17,7 @@ import PIL
 import torch
 
 from resamplers import __version__
-from resamplers.cli import CommandError, bench, compare, resize, upscale
+from resamplers.cli import CommandError, bench, compare, resize, train, upscale
 
 # Each sub-command's ``register(subparsers)``, in the order ``--help`` lists them.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
@@ -25,6 +25,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     upscale.register,
     compare.register,
     bench.register,
+    train.register,
 )
 
 _DESCRIPTION = "Downsampling and upsampling done right: anti-aliased resize and more."
