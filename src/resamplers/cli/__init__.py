@@ -8,6 +8,7 @@ User errors are raised as :class:`CommandError`; ``main`` prints them as one lin
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from dataclasses import dataclass
@@ -15,9 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
-from resamplers.data.io import ImageReadError, read_image, sample_image
+from resamplers.data.io import (
+    ImageReadError,
+    ImageWriteError,
+    read_image,
+    sample_image,
+    save_format,
+)
 
 SAMPLE_PREFIX = "sample:"
+
+
+MAX_PIXELS = 2**28  # a larger output is most likely a typo in --scale, and needs gigabytes
 
 
 class CommandError(Exception):
@@ -62,3 +72,22 @@ def load_input(spec: str) -> Input:
     for warning in caught:
         warn(str(warning.message))
     return Input(spec, array, is_image=Path(spec).suffix.lower() != ".npy")
+
+
+def check_output(out: Path, input_spec: str) -> None:
+    """Fail before any work on an output that cannot be written or would replace the input."""
+    try:
+        save_format(out)
+    except ImageWriteError as err:
+        raise CommandError(str(err)) from None
+    if out.is_dir():
+        raise CommandError(f"{out}: is a folder; name the output file")
+    if not out.parent.is_dir():
+        raise CommandError(f"{out}: the folder {out.parent} does not exist")
+    if not input_spec.startswith(SAMPLE_PREFIX) and _same_file(Path(input_spec), out):
+        raise CommandError(f"refusing to overwrite the input {input_spec}; choose another OUT")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    # resolve() sees through symlinks and '..'; samefile() also catches hard links.
+    return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -13,12 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from resamplers import resize
-from resamplers.cli import SAMPLE_PREFIX, CommandError, load_input, warn
-from resamplers.data.io import ImageWriteError, check_writable, save_format, write_image
+from resamplers.cli import MAX_PIXELS, CommandError, check_output, load_input, warn
+from resamplers.data.io import ImageWriteError, check_writable, write_image
 from resamplers.functional._interop import normalize_axes
 from resamplers.functional.compat import COMPATS, METHODS, output_size
-
-MAX_PIXELS = 2**28  # a larger output is most likely a typo in --scale, and needs gigabytes
 
 _POINT_METHODS = ("nearest", "nearest-exact")  # pick pixels, never mix them
 _CHANNEL_NAMES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
@@ -101,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     method, compat = args.method, args.compat
     _check_method(method, compat)
     out = Path(args.output)
-    _check_output(out, args.input)
+    check_output(out, args.input)
     source = load_input(args.input)
     array = source.array
     axes = _spatial_axes(array, args.axes, source.name)
@@ -197,25 +194,6 @@ def _check_method(method: str, compat: str | None) -> None:
     if method not in known:
         where = "" if compat is None else f" with --compat {compat}"
         raise CommandError(f"unknown method {method!r}{where}; choose one of {', '.join(known)}")
-
-
-def _check_output(out: Path, input_spec: str) -> None:
-    """Fail before any work on an output that cannot be written or would replace the input."""
-    try:
-        save_format(out)
-    except ImageWriteError as err:
-        raise CommandError(str(err)) from None
-    if out.is_dir():
-        raise CommandError(f"{out}: is a folder; name the output file")
-    if not out.parent.is_dir():
-        raise CommandError(f"{out}: the folder {out.parent} does not exist")
-    if not input_spec.startswith(SAMPLE_PREFIX) and _same_file(Path(input_spec), out):
-        raise CommandError(f"refusing to overwrite the input {input_spec}; choose another OUT")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    # resolve() sees through symlinks and '..'; samefile() also catches hard links.
-    return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
 
 
 def _spatial_axes(array: np.ndarray, axes: tuple[int, ...] | None, name: str) -> tuple[int, ...]:

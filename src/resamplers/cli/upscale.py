@@ -16,8 +16,7 @@ import torch
 from torch import nn
 
 from resamplers import resize
-from resamplers.cli import CommandError, load_input
-from resamplers.cli.resize import MAX_PIXELS, _check_output
+from resamplers.cli import MAX_PIXELS, CommandError, check_output, load_input
 from resamplers.data.color import rgb_to_ycbcr, ycbcr_to_rgb
 from resamplers.data.io import ImageWriteError, check_writable, write_image
 from resamplers.models.pretrained import list_pretrained, pretrained, pretrained_info
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.tile < 1:
         raise CommandError(f"--tile must be at least 1 pixel, got {args.tile}")
     out = Path(args.output)
-    _check_output(out, args.input)
+    check_output(out, args.input)
     source = load_input(args.input)
     image = source.array
     if image.dtype != np.uint8 or image.ndim not in (2, 3) or image.shape[2:] not in (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -64,6 +64,41 @@ def normalize_axes(
     if len(set(out)) != len(out):
         raise ValueError(f"{name}: repeated axis in {tuple(axes)}")
     return tuple(out)
+
+
+IntOrTuple = int | Sequence[int]
+
+
+def check_int(value: object, name: str, minimum: int = 1) -> int:
+    """``value`` as an int, or a ``TypeError``/``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name}: expected an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_ints(value: object, count: int, name: str, minimum: int = 1) -> tuple[int, ...]:
+    """One checked int per spatial axis, broadcasting a scalar."""
+    return tuple(check_int(v, name, minimum) for v in per_axis(value, count, name))
+
+
+def spatial_dims(x: Tensor, name: str = "x") -> int:
+    """The number of spatial dims of an ``(N, C, *spatial)`` tensor (1, 2 or 3)."""
+    if x.ndim not in (3, 4, 5):
+        raise ValueError(
+            f"{name}: expected (N, C, *spatial) with 1, 2 or 3 spatial dims (a 3-D, 4-D or 5-D "
+            f"tensor), got shape {tuple(x.shape)}; add missing batch/channel dims with x[None]"
+        )
+    return x.ndim - 2
+
+
+def require_float(x: Tensor, op: str) -> None:
+    """A ``TypeError`` unless ``x`` holds floating-point data."""
+    if not x.is_floating_point():
+        raise TypeError(
+            f"x: {op} needs floating-point data, got {x.dtype}; convert it first, e.g. x.float()"
+        )
 
 
 def per_axis(value: object, count: int, name: str) -> tuple:

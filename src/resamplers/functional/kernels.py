@@ -34,6 +34,8 @@ class Kernel:
     support: float
     fn: KernelFn = field(compare=False, repr=False)
     params: tuple[tuple[str, float], ...] = ()
+    # For kernels whose support follows a parameter (the gaussian's sigma).
+    support_of: Callable[..., float] | None = field(default=None, compare=False, repr=False)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         # float32 stays float32 (to mirror references that build weights in float32).
@@ -102,7 +104,9 @@ register_kernel(Kernel("lanczos2", 2.0, lanczos, (("lobes", 2.0),)))
 register_kernel(Kernel("lanczos3", 3.0, lanczos, (("lobes", 3.0),)))
 register_kernel(Kernel("lanczos4", 4.0, lanczos, (("lobes", 4.0),)))
 register_kernel(Kernel("hamming", 1.0, hamming))
-register_kernel(Kernel("gaussian", 1.5, gaussian, (("sigma", 0.5),)))
+register_kernel(
+    Kernel("gaussian", 1.5, gaussian, (("sigma", 0.5),), support_of=lambda sigma: 3.0 * sigma)
+)
 
 
 def get_kernel(name: str, **params: float) -> Kernel:
@@ -122,10 +126,8 @@ def get_kernel(name: str, **params: float) -> Kernel:
         if not math.isfinite(value):
             raise ValueError(f"kernel {name!r}: parameter {key} must be finite, got {value}")
     known.update({k: float(v) for k, v in params.items()})
-    support = kernel.support
-    if name == "gaussian":
-        support = 3.0 * known["sigma"]
-    return Kernel(name, support, kernel.fn, tuple(known.items()))
+    support = kernel.support if kernel.support_of is None else kernel.support_of(**known)
+    return Kernel(name, support, kernel.fn, tuple(known.items()), kernel.support_of)
 
 
 def matlab_cubic(x: np.ndarray) -> np.ndarray:

@@ -20,8 +20,13 @@ import math
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from resamplers.functional._interop import ArrayLike, to_tensor
-from resamplers.functional.pooling import IntOrTuple, _ints, _spatial_dims
+from resamplers.functional._interop import (
+    ArrayLike,
+    IntOrTuple,
+    check_ints,
+    spatial_dims,
+    to_tensor,
+)
 
 
 def pixel_shuffle(x: ArrayLike, factor: IntOrTuple) -> ArrayLike:
@@ -51,8 +56,8 @@ def pixel_shuffle(x: ArrayLike, factor: IntOrTuple) -> ArrayLike:
         tensor([[[[0, 1, 2, 3]]]])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    factor = _ints(factor, dims, "factor")
+    dims = spatial_dims(tensor)
+    factor = check_ints(factor, dims, "factor")
     n, c, *size = tensor.shape
     block = math.prod(factor)
     if c % block:
@@ -96,8 +101,8 @@ def pixel_unshuffle(x: ArrayLike, factor: IntOrTuple) -> ArrayLike:
         torch.Size([2, 72, 4, 2, 1])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    factor = _ints(factor, dims, "factor")
+    dims = spatial_dims(tensor)
+    factor = check_ints(factor, dims, "factor")
     n, c, *size = tensor.shape
     for axis, (s, f) in enumerate(zip(size, factor, strict=True)):
         if s % f:

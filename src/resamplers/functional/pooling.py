@@ -22,9 +22,16 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from resamplers.functional._interop import ArrayLike, per_axis, to_tensor
-
-IntOrTuple = int | Sequence[int]
+from resamplers.functional._interop import (
+    ArrayLike,
+    IntOrTuple,
+    check_int,
+    check_ints,
+    per_axis,
+    require_float,
+    spatial_dims,
+    to_tensor,
+)
 
 PAD_MODES = ("reflect", "replicate", "circular", "constant")
 
@@ -73,7 +80,7 @@ def max_pool(
         array([[[2, 5]]], dtype=uint8)
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
+    dims = spatial_dims(tensor)
     kernel, stride, padding, dilation = _window(tensor, kernel, stride, padding, dilation)
     # torch's 1-D max pool has no integer kernel, its 2-D one has
     pool = _int_max_pool1d if dims == 1 and not tensor.is_floating_point() else _MAX_POOL[dims]
@@ -116,8 +123,8 @@ def avg_pool(
         torch.Size([1, 2, 4, 2, 1])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    _require_float(tensor, "avg_pool")
+    dims = spatial_dims(tensor)
+    require_float(tensor, "avg_pool")
     kernel, stride, padding, _ = _window(tensor, kernel, stride, padding)
     return back(_AVG_POOL[dims](tensor, kernel, stride, padding, ceil_mode, count_include_pad))
 
@@ -155,8 +162,8 @@ def lp_pool(
         torch.Size([1, 1, 2, 2, 2])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    _require_float(tensor, "lp_pool")
+    dims = spatial_dims(tensor)
+    require_float(tensor, "lp_pool")
     valid = isinstance(norm_type, (int, float, np.integer, np.floating))
     if isinstance(norm_type, bool) or not valid or not 0 < norm_type < math.inf:
         raise ValueError(
@@ -193,8 +200,8 @@ def adaptive_max_pool(
         torch.Size([2, 3, 1, 9])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    _require_float(tensor, "adaptive_max_pool")
+    dims = spatial_dims(tensor)
+    require_float(tensor, "adaptive_max_pool")
     size = _output_size(tensor, output_size)
     out = _ADAPTIVE_MAX_POOL[dims](tensor, size, return_indices)
     if return_indices:
@@ -223,8 +230,8 @@ def adaptive_avg_pool(x: ArrayLike, output_size: int | Sequence[int | None]) -> 
         torch.Size([2, 3, 1, 1, 1])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    _require_float(tensor, "adaptive_avg_pool")
+    dims = spatial_dims(tensor)
+    require_float(tensor, "adaptive_avg_pool")
     return back(_ADAPTIVE_AVG_POOL[dims](tensor, _output_size(tensor, output_size)))
 
 
@@ -340,8 +347,8 @@ def aps_pool(
                 [0]])
     """
     tensor, back = to_tensor(x)
-    dims = _spatial_dims(tensor)
-    factor = _ints(factor, dims, "factor")
+    dims = spatial_dims(tensor)
+    factor = check_ints(factor, dims, "factor")
     for axis, (size, step) in enumerate(zip(tensor.shape[2:], factor, strict=True)):
         if step > size:
             raise ValueError(f"factor: {step} is larger than spatial axis {axis} of x ({size})")
@@ -621,9 +628,9 @@ class APSPool(nn.Module):
 
 
 def _blur_pool(x: Tensor, factor: IntOrTuple, taps: Tensor, pad_mode: str) -> Tensor:
-    dims = _spatial_dims(x)
-    _require_float(x, "blur_pool")
-    factor = _ints(factor, dims, "factor")
+    dims = spatial_dims(x)
+    require_float(x, "blur_pool")
+    factor = check_ints(factor, dims, "factor")
     before, after = (taps.numel() - 1) // 2, taps.numel() // 2
     # reflect mirrors without repeating the edge sample; circular may wrap a whole axis once
     needed = {"reflect": after + 1, "circular": after}.get(pad_mode, 1)
@@ -645,8 +652,8 @@ def _blur_pool(x: Tensor, factor: IntOrTuple, taps: Tensor, pad_mode: str) -> Te
 def _max_blur_pool(
     x: Tensor, factor: IntOrTuple, kernel: IntOrTuple, taps: Tensor, pad_mode: str
 ) -> Tensor:
-    _spatial_dims(x)
-    _require_float(x, "max_blur_pool")
+    spatial_dims(x)
+    require_float(x, "max_blur_pool")
     kernel, _, _, _ = _window(x, kernel, 1, 0)
     return _blur_pool(_sliding_max(x, kernel), factor, taps, pad_mode)
 
@@ -688,41 +695,12 @@ def _int_max_pool1d(
 
 
 def _binomial(filter_size: int) -> Tensor:
-    size = _int(filter_size, "filter_size")
+    size = check_int(filter_size, "filter_size")
     taps = torch.tensor([math.comb(size - 1, k) for k in range(size)], dtype=torch.float64)
     return taps / taps.sum()
 
 
 # --- argument checking -----------------------------------------------------------------------
-
-
-def _spatial_dims(x: Tensor, name: str = "x") -> int:
-    if x.ndim not in (3, 4, 5):
-        raise ValueError(
-            f"{name}: expected (N, C, *spatial) with 1, 2 or 3 spatial dims (a 3-D, 4-D or 5-D "
-            f"tensor), got shape {tuple(x.shape)}; add missing batch/channel dims with x[None]"
-        )
-    return x.ndim - 2
-
-
-def _require_float(x: Tensor, op: str) -> None:
-    if not x.is_floating_point():
-        raise TypeError(
-            f"x: {op} needs floating-point data, got {x.dtype}; convert it first, e.g. x.float()"
-        )
-
-
-def _int(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _ints(value: object, count: int, name: str, minimum: int = 1) -> tuple[int, ...]:
-    """One checked int per spatial axis, broadcasting a scalar."""
-    return tuple(_int(v, name, minimum) for v in per_axis(value, count, name))
 
 
 def _window(
@@ -733,10 +711,10 @@ def _window(
     dilation: IntOrTuple = 1,
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     dims = x.ndim - 2
-    kernel = _ints(kernel, dims, "kernel")
-    stride = kernel if stride is None else _ints(stride, dims, "stride")
-    padding = _ints(padding, dims, "padding", minimum=0)
-    dilation = _ints(dilation, dims, "dilation")
+    kernel = check_ints(kernel, dims, "kernel")
+    stride = kernel if stride is None else check_ints(stride, dims, "stride")
+    padding = check_ints(padding, dims, "padding", minimum=0)
+    dilation = check_ints(dilation, dims, "dilation")
     for axis, (size, k, p, d) in enumerate(
         zip(x.shape[2:], kernel, padding, dilation, strict=True)
     ):
@@ -756,7 +734,7 @@ def _window(
 def _output_size(x: Tensor, output_size: object) -> tuple[int, ...]:
     sizes = per_axis(output_size, x.ndim - 2, "output_size")
     return tuple(
-        size if wanted is None else _int(wanted, "output_size")
+        size if wanted is None else check_int(wanted, "output_size")
         for size, wanted in zip(x.shape[2:], sizes, strict=True)
     )
 

@@ -21,8 +21,14 @@ from itertools import pairwise
 
 from torch import Tensor, nn
 
-from resamplers.functional._interop import ArrayLike, to_tensor
-from resamplers.functional.pooling import _int, _require_float, _spatial_dims, blur_pool
+from resamplers.functional._interop import (
+    ArrayLike,
+    check_int,
+    require_float,
+    spatial_dims,
+    to_tensor,
+)
+from resamplers.functional.pooling import blur_pool
 from resamplers.functional.resize import resize
 
 
@@ -109,7 +115,7 @@ def laplacian_reconstruct(pyramid: Sequence[ArrayLike]) -> ArrayLike:
     tensors = [to_tensor(level, f"pyramid[{k}]")[0] for k, level in enumerate(pyramid)]
     back = to_tensor(pyramid[0], "pyramid[0]")[1]
     for k, level in enumerate(tensors):
-        _spatial_dims(level, f"pyramid[{k}]")
+        spatial_dims(level, f"pyramid[{k}]")
         if level.ndim != tensors[0].ndim or level.shape[:2] != tensors[0].shape[:2]:
             raise ValueError(
                 f"pyramid[{k}]: shape {tuple(level.shape)} does not match pyramid[0]'s "
@@ -188,10 +194,10 @@ class LaplacianReconstruct(nn.Module):
 
 
 def _gaussian(x: Tensor, levels: int, filter_size: int) -> list[Tensor]:
-    _spatial_dims(x)
-    _require_float(x, "gaussian_pyramid")
-    levels = _int(levels, "levels")
-    _int(filter_size, "filter_size")
+    spatial_dims(x)
+    require_float(x, "gaussian_pyramid")
+    levels = check_int(levels, "levels")
+    check_int(filter_size, "filter_size")
     pyramid = [x]
     for level in range(1, levels):
         sizes = tuple(pyramid[-1].shape[2:])

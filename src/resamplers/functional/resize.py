@@ -22,6 +22,7 @@ from torch import Tensor, nn
 from resamplers.functional._interop import (
     FLOAT_DTYPES,
     ArrayLike,
+    check_ints,
     empty,
     normalize_axes,
     per_axis,
@@ -214,7 +215,7 @@ def _axis_specs(
                     f"scale: {s} of {n} pixels leaves no output pixel; use a larger scale"
                 )
     if size is not None:
-        sizes = tuple(_check_size(s) for s in per_axis(size, len(spatial), "size"))
+        sizes = check_ints(size, len(spatial), "size")
         if scale is not None and list(sizes) != from_scale:
             raise ValueError(
                 f"size {sizes} and scale {scale} disagree (scale gives {tuple(from_scale)}); "
@@ -223,14 +224,6 @@ def _axis_specs(
     else:
         sizes = tuple(from_scale)
     return tuple(Axis(n, m, s) for n, m, s in zip(in_sizes, sizes, scales, strict=True))
-
-
-def _check_size(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"size: expected integers, got {value!r}")
-    if value < 1:
-        raise ValueError(f"size: every output size must be >= 1, got {value}")
-    return int(value)
 
 
 def _check_scale(value: object) -> float:

@@ -25,7 +25,13 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from resamplers.functional._interop import ArrayLike, empty, normalize_axes, to_tensor
+from resamplers.functional._interop import (
+    ArrayLike,
+    check_int,
+    empty,
+    normalize_axes,
+    to_tensor,
+)
 
 __all__ = [
     "Decimate",
@@ -179,14 +185,6 @@ def _window(name: str, params: tuple[float, ...], length: int, symmetric: bool) 
 # --- validation and the resampling spec --------------------------------------------------------
 
 
-def _factor(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _explicit_taps(window: np.ndarray | Tensor | list) -> np.ndarray:
     if isinstance(window, Tensor):
         window = window.detach().cpu().numpy()
@@ -217,7 +215,7 @@ class _Spec:
 def _resample_spec(
     up: object, down: object, window: object, padtype: object, cval: object
 ) -> _Spec:
-    up, down = _factor(up, "up"), _factor(down, "down")
+    up, down = check_int(up, "up"), check_int(down, "down")
     if not isinstance(padtype, str) or padtype not in _PADTYPES:
         raise ValueError(f"padtype: expected one of {_PADTYPES}, got {padtype!r}")
     if cval is not None:
@@ -323,7 +321,7 @@ def interpolate_signal(
         >>> interpolate_signal(torch.randn(4, 100), 4).shape
         torch.Size([4, 400])
     """
-    return _resample(x, _resample_spec(_factor(factor, "factor"), 1, window, padtype, cval), axis)
+    return _resample(x, _resample_spec(check_int(factor, "factor"), 1, window, padtype, cval), axis)
 
 
 def decimate(
@@ -361,8 +359,8 @@ def decimate(
 def _decimate_spec(q: object, n: object, zero_phase: bool) -> _Spec:
     if not isinstance(zero_phase, bool):
         raise TypeError(f"zero_phase: expected a bool, got {zero_phase!r}")
-    q = _factor(q, "q", minimum=2)  # q = 1 would put the cutoff at Nyquist
-    n = 20 * q if n is None else _factor(n, "n")
+    q = check_int(q, "q", minimum=2)  # q = 1 would put the cutoff at Nyquist
+    n = 20 * q if n is None else check_int(n, "n")
     taps = _lowpass(n + 1, 1.0 / q, "hamming", ())
     return _Spec(1, q, taps, n // 2 if zero_phase else 0, "constant", 0.0)
 
@@ -428,7 +426,7 @@ class InterpolateSignal(nn.Module):
     ) -> None:
         super().__init__()
         self.factor, self.axis, self.padtype = factor, axis, padtype
-        self._spec = _resample_spec(_factor(factor, "factor"), 1, window, padtype, cval)
+        self._spec = _resample_spec(check_int(factor, "factor"), 1, window, padtype, cval)
 
     def forward(self, x: Tensor) -> Tensor:
         return _resample(x, self._spec, self.axis)
