@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -48,8 +49,8 @@ def tiny_overrides(data_root: Path, out: Path, **trainer: object) -> list[str]:
     return [
         f"out={out}", f"data.root={data_root}", "data.train=train", "data.val=val",
         "data.patch_size=12", "data.patches_per_image=2", "data.batch_size=4",
-        "data.num_workers=0", "+trainer.enable_model_summary=false",
-        *(f"trainer.{key}={value}" for key, value in settings.items()),
+        "data.num_workers=0", "data.pool=24", "+trainer.enable_model_summary=false",
+        *(f"trainer.{key}={json.dumps(value)}" for key, value in settings.items()),
     ]
 
 
@@ -150,6 +151,7 @@ def test_clear_errors(data_root: Path, tmp_path: Path,
         "+trainer.bogus=1": "trainer.bogus: not a lightning.Trainer argument",
         "+trainer.logger=false": "trainer.logger: set by the engine",
         "loss=l3": "loss: 'l3'; expected one of l1, mse",
+        "optim.schedule=step": "optim.schedule: 'step'; expected one of constant, cosine",
     }
     for override, message in cases.items():
         with pytest.raises(ConfigError, match=message):
@@ -162,6 +164,25 @@ def test_clear_errors(data_root: Path, tmp_path: Path,
     assert err[0].startswith("resamplers: error: ") and "no.yaml: no such config file" in err[0]
     assert "trainer.max_stepz: unknown key" in err[1]
     assert "last.ckpt: nothing to resume from" in err[2]
+
+
+def test_cosine_schedule_steps_from_lr_to_min_lr(data_root: Path, tmp_path: Path) -> None:
+    from resamplers.tasks.sr.train import Module
+
+    config = load_config(CONFIG, [*tiny_overrides(data_root, tmp_path, max_steps=10),
+                                  "optim.lr=0.01", "optim.min_lr=0.0001"])
+    scheduler = Module(config).configure_optimizers()["lr_scheduler"]["scheduler"]
+    rates = []
+    for _ in range(11):
+        rates.append(scheduler.get_last_lr()[0])
+        scheduler.step()
+    expected = [1e-4 + (1e-2 - 1e-4) * 0.5 * (1 + np.cos(np.pi * k / 10)) for k in range(11)]
+    np.testing.assert_allclose(rates, expected, rtol=1e-12)
+    config["optim"]["schedule"] = "constant"
+    scheduler = Module(config).configure_optimizers()["lr_scheduler"]["scheduler"]
+    for _ in range(3):
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.01]
 
 
 def run_cli(args: list[str], **kwargs: object) -> subprocess.Popen[str]:

@@ -11,7 +11,7 @@ import torch
 
 from resamplers.data.io import write_image
 from resamplers.functional import resize
-from resamplers.tasks.sr import SRPatches, SRTestSet, luma
+from resamplers.tasks.sr import PatchPool, SRPatches, SRTestSet, luma
 
 
 def _y(image: np.ndarray) -> np.ndarray:
@@ -139,3 +139,21 @@ def test_test_set_crops_and_reads_lr(tmp_path, folder):
     write_image(lr_folder / "b.png", test[1].lr)
     from_files = SRTestSet(folder, scale=3, lr_folder=lr_folder)
     np.testing.assert_array_equal(from_files[1].lr, test[1].lr)
+
+
+def test_pool_draws_pairs_once_and_keeps_them(folder):
+    patches = SRPatches(folder, scale=2, patch_size=16)
+    torch.manual_seed(0)
+    pool = PatchPool(patches, 10, progress=False)
+    assert len(pool) == 10 and pool.lr.shape == (10, 1, 8, 8) and pool.hr.shape == (10, 1, 16, 16)
+    first = pool[3]
+    assert all(torch.equal(a, b) for a, b in zip(first, pool[3], strict=True))  # no redraw
+    for lr, hr in (pool[i] for i in range(10)):  # each LR is the degradation of its HR
+        y = hr[0].numpy().astype(np.float64)
+        assert float(np.abs(lr[0].numpy() - resize(y, scale=0.5, compat="matlab")).max()) < 0.02
+    torch.manual_seed(0)
+    again = PatchPool(patches, 10, progress=False)
+    assert torch.equal(again.hr, pool.hr)  # torch's generator decides the draw
+    for count in (0, 2.5, True):
+        with pytest.raises(ValueError, match="pool size must be an integer >= 1"):
+            PatchPool(patches, count)

@@ -37,12 +37,13 @@ import importlib
 import importlib.util
 import inspect
 import json
+import math
 import os
 import platform
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -211,6 +212,36 @@ def versions() -> dict[str, str]:
     return found
 
 
+SCHEDULES = ("constant", "cosine")
+
+
+def lr_factor(schedule: str, lr: float, min_lr: float, max_steps: int) -> Callable[[int], float]:
+    """The learning rate at each step as a multiple of ``lr``: ``constant``, or ``cosine`` from
+    ``lr`` at step 0 down to ``min_lr`` at ``max_steps`` (per step, so that a resumed run
+    continues on the same curve).
+
+    >>> f = lr_factor("cosine", 1e-3, 1e-5, 100)
+    >>> round(f(0), 6), round(f(50), 6), round(f(100), 6)
+    (1.0, 0.505, 0.01)
+
+    Raises:
+        ConfigError: an unknown schedule, or ``max_steps`` < 1 with ``cosine``.
+    """
+    if schedule == "constant":
+        return lambda step: 1.0
+    if schedule != "cosine":
+        raise ConfigError(f"optim.schedule: {schedule!r}; expected one of {', '.join(SCHEDULES)}")
+    if max_steps < 1:
+        raise ConfigError(f"optim.schedule: cosine needs trainer.max_steps >= 1, got {max_steps}")
+    floor = min_lr / lr
+
+    def cosine(step: int) -> float:
+        progress = min(step, max_steps) / max_steps
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+    return cosine
+
+
 class TaskModule(_LightningModule):
     """A task's LightningModule: the engine's optimizer, periodic validation and logging.
 
@@ -239,10 +270,22 @@ class TaskModule(_LightningModule):
         """The validation metrics of the current weights."""
         raise NotImplementedError
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
+    def configure_optimizers(self) -> dict[str, Any]:
         optim = self.config["optim"]
-        return torch.optim.Adam(self.model.parameters(), lr=float(optim["lr"]),
-                                weight_decay=float(optim.get("weight_decay", 0)))
+        optimizer = torch.optim.Adam(self.model.parameters(), lr=float(optim["lr"]),
+                                     weight_decay=float(optim.get("weight_decay", 0)))
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, self.lr_schedule())
+        return {"optimizer": optimizer,
+                "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+
+    def lr_schedule(self) -> Callable[[int], float]:
+        """``optim.schedule`` (default ``constant``) as a factor of ``optim.lr`` per step; see
+        :func:`lr_factor` (``optim.min_lr`` defaults to ``lr / 100``)."""
+        optim = self.config["optim"]
+        lr = float(optim["lr"])
+        return lr_factor(optim.get("schedule", "constant"), lr,
+                         float(optim.get("min_lr", lr / 100)),
+                         int(self.config["trainer"]["max_steps"]))
 
     def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
         every = self.config["trainer"].get("val_every_n_steps")
@@ -405,6 +448,7 @@ def train(task: str, config: dict[str, Any], *, resume: bool = False) -> int:
     pl.seed_everything(seed, workers=True, verbose=False)
     try:  # everything that reads the config or the data: a clear error before training
         module = task_module(task).Module(config)
+        module.lr_schedule()
         module.load_data()
     except (KeyError, TypeError) as err:
         raise ConfigError(f"bad or missing config key: {err}") from None

@@ -2,7 +2,8 @@
 
 :class:`Module` trains any registered SR model (``model.name``: ``espcn``, ``fsrcnn``; the other
 ``model`` keys are its arguments) on the Y channel of random patches of ``data.train``
-(:class:`~resamplers.tasks.sr.SRPatches`) with an L1 or MSE loss (``loss``), and validates with
+(:class:`~resamplers.tasks.sr.SRPatches`; with ``data.pool: N``, N of them drawn once,
+:class:`~resamplers.tasks.sr.PatchPool`) with an L1 or MSE loss (``loss``), and validates with
 the literature's protocol (:func:`~resamplers.tasks.sr.evaluate`) on ``data.val`` (Set5) at
 ``data.scale``, logging ``val/psnr`` and ``val/ssim``. A corrupt or unreadable training image is
 skipped with a warning that names its path (the images are read once, when the data loads,
@@ -22,7 +23,7 @@ from torch.utils.data import DataLoader
 
 from resamplers.models import create
 from resamplers.tasks.engine import ConfigError, TaskModule, require_lightning, resolve_data_path
-from resamplers.tasks.sr.data import SRPatches, SRTestSet
+from resamplers.tasks.sr.data import PatchPool, SRPatches, SRTestSet
 from resamplers.tasks.sr.protocol import SRResult, evaluate
 
 LOSSES = {"l1": F.l1_loss, "mse": F.mse_loss}
@@ -41,10 +42,13 @@ class Module(TaskModule):
 
     def load_data(self) -> None:
         data = self.config["data"]
-        self.train_set = SRPatches(
+        patches = SRPatches(
             resolve_data_path(self.config, data["train"]), data["scale"], data["patch_size"],
             patches_per_image=data["patches_per_image"], augment=data.get("augment", True),
         )
+        pool = data.get("pool")
+        self.train_set = patches if pool is None else PatchPool(
+            patches, pool, progress=self.config["trainer"].get("enable_progress_bar", True))
         self.val_set = SRTestSet(resolve_data_path(self.config, data["val"]), data["scale"])
 
     def forward(self, lr: torch.Tensor) -> torch.Tensor:
