@@ -44,6 +44,8 @@ from resamplers.bench.harness import (
     run_probe,
     write_json,
 )
+from resamplers.functional.compat import Axis, make_plan
+from resamplers.functional.resize import _run
 
 # The peers, imported by load_peers() (a memory-probe child builds only resamplers and torch).
 cv2: Any = None
@@ -211,16 +213,20 @@ def _ours(
     return Variant(name, run, True, "reference", probe=True)
 
 
-def _engine(x: Any, method: str, size: tuple[int, ...]) -> Variant:
-    """resamplers' own tap-table engine: a Kernel object skips the F.interpolate shortcut that
-    ``resize`` takes where torch computes the same operation."""
-    kernel = resamplers.get_kernel(method)
+def _engine(
+    x: torch.Tensor, method: str, size: tuple[int, ...], compat: str | None = None
+) -> Variant:
+    """resamplers' tensor engine alone: neither the compiled kernels nor the F.interpolate
+    shortcut that ``resize`` takes where they apply (the same cached plan)."""
+    spatial = tuple(range(2, x.ndim)) if compat is None else (0, 1)
+    axes = tuple(Axis(x.shape[a], m, None) for a, m in zip(spatial, size, strict=True))
+    plan = make_plan(compat, method, axes, True, False)
 
-    def run() -> Any:
-        return resamplers.resize(x, size, method=kernel)
+    def run() -> torch.Tensor:
+        return _run(x, spatial, plan, method)
 
     return Variant(
-        "resamplers engine", run, True, "method=get_kernel(...): no torch shortcut", probe=True
+        "resamplers tensor engine", run, True, "no compiled kernel, no torch shortcut", probe=True
     )
 
 
@@ -247,11 +253,9 @@ def down_2d(
     w = Workload(
         f"down{factor if out_side is None else '-frac'}-{method}",
         f"f32 {_shape(x.shape[:2])}x{side}^2 {down} {method} AA",
-        [_ours(x, method, size)],
+        [_ours(x, method, size), _engine(x, method, size)],
         nbytes_mib(x),
     )
-    if method in ("linear", "cubic"):
-        w.variants.append(_engine(x, method, size))
     w.variants.append(_torch_variant(x, size, _TORCH_MODE[method], True, True))
     if peers == "torch":
         return w
@@ -310,6 +314,10 @@ def down_uint8(quick: bool) -> Workload:
     )
     w.variants[1].note = "rounds once at the end"
     w.variants[1].same_op = False
+    engine = _engine(torch.from_numpy(img), "cubic", (out, out), compat="pil")
+    engine.name += " compat=pil"
+    engine.to_array = lambda r: r.numpy()
+    w.variants.insert(1, engine)
 
     def torch_u8() -> np.ndarray:
         t = torch.from_numpy(img).permute(2, 0, 1)[None]  # a channels_last view
@@ -413,7 +421,10 @@ SPECS = [
     Spec("up2-cubic", lambda q: up_2d("cubic", q)),
     Spec("3d-down2-linear", lambda q: down_3d("linear", q, 128, 2)),
     Spec("3d-down4-cubic", lambda q: down_3d("cubic", q, 256, 4), full_only=True),
-    Spec("down-frac-cubic", lambda q: down_2d("cubic", q, side=500, out_side=333, peers="torch")),
+    Spec(
+        "down-frac-cubic",
+        lambda q: down_2d("cubic", q, side=500, out_side=333, peers="pil+area"),
+    ),
     Spec("down8-cubic", lambda q: down_2d("cubic", q, factor=8, peers="pil+area")),
 ]
 

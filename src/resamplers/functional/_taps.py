@@ -123,11 +123,12 @@ class Blocks:
 
 
 @lru_cache(maxsize=256)
-def to_blocks(taps: Taps, in_size: int) -> Blocks:
+def to_blocks(taps: Taps, in_size: int, block: int | None = None) -> Blocks:
+    """Blocks of ``block`` outputs; by default about one kernel footprint of new input per block,
+    so the window is ~2 footprints wide. ``block=1``: each output's own contiguous window."""
     out_size, ntaps = taps.index.shape
-    outputs_per_input = out_size / in_size
-    # About one kernel footprint of new input per block: the window is then ~2 footprints wide.
-    block = max(1, min(out_size, round(ntaps * outputs_per_input)))
+    if block is None:
+        block = max(1, min(out_size, round(ntaps * out_size / in_size)))
     nblocks = -(-out_size // block)
     rows = np.arange(out_size)
     live = taps.weight != 0.0

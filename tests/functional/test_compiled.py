@@ -1,0 +1,205 @@
+"""The compiled (numba) kernels against the tensor engine, on real images: the same tables, so
+the same results (floats within rounding: 1e-5 in float32 for values in [0, 1], 1e-12 in
+float64; uint8 ``compat="pil"`` bit-exact, and equal to Pillow); and the cases they must leave to
+the engine (NaN/inf inputs, autograd)."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import resamplers
+from resamplers.functional.compat import Axis, make_plan
+from resamplers.functional.resize import _run
+
+compiled = pytest.importorskip("resamplers.functional._compiled")
+resize_module = importlib.import_module("resamplers.functional.resize")  # not the function
+
+PIL_FILTERS = {
+    "box": Image.BOX,
+    "linear": Image.BILINEAR,
+    "hamming": Image.HAMMING,
+    "cubic": Image.BICUBIC,
+    "lanczos3": Image.LANCZOS,
+}
+# Integer and non-integer factors, down and up, and one axis down with the other up; x3 up puts
+# every third output on an input sample, where the windows of its neighbours start lower.
+SIZES = [(40, 48), (80, 96), (53, 37), (100, 333), (320, 384), (480, 576), (211, 250), (97, 300)]
+TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-12}
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[str]:
+    """The names of the compiled entry points that ``resize`` calls."""
+    seen: list[str] = []
+    for name in ("resample_2d", "resample_pil_uint8"):
+        original = getattr(compiled, name)
+
+        def spy(*args, _original=original, _name=name):
+            seen.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(compiled, name, spy)
+    return seen
+
+
+def _image(astronaut, dtype: torch.dtype) -> torch.Tensor:
+    return torch.from_numpy(astronaut).permute(2, 0, 1)[None].to(dtype) / 255
+
+
+def _both(x: torch.Tensor, size, method, compat=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The compiled path and the tensor engine, on the same plan."""
+    axes = tuple(Axis(n, m, None) for n, m in zip(x.shape[2:], size, strict=True))
+    plan = make_plan(compat, method, axes, True, False)
+    spatial = tuple(range(2, x.ndim))
+    return _run(x, spatial, plan, method, compiled=True), _run(x, spatial, plan, method)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3", "box", "hamming", "area"])
+def test_float_equals_engine(astronaut, calls, method, size, dtype) -> None:
+    fast, engine = _both(_image(astronaut, dtype), size, method)
+    assert calls == ["resample_2d"]
+    assert fast.dtype == dtype
+    torch.testing.assert_close(fast, engine, atol=TOLERANCE[dtype], rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("compat", "method"),
+    [("opencv", "linear"), ("opencv", "cubic"), ("opencv", "lanczos4"), ("matlab", "cubic")],
+)
+@pytest.mark.parametrize("size", [(40, 48), (53, 37), (320, 384), (480, 576)])
+def test_float_presets_equal_engine(astronaut, calls, compat, method, size) -> None:
+    fast, engine = _both(_image(astronaut, torch.float32), size, method, compat)
+    assert calls == ["resample_2d"]
+    torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("shape", "size"),
+    [
+        ((1, 2, 24, 40, 36), (12, 20, 18)),
+        ((2, 1, 9, 30, 20), (9, 45, 31)),
+        ((1, 1, 8, 50, 40), (20, 25, 16)),
+    ],
+)
+def test_3d_equals_engine(calls, shape, size) -> None:
+    """Volumes: the last two axes compiled, the first by the tensor engine."""
+    x = torch.rand(*shape, generator=torch.Generator().manual_seed(0))
+    fast, engine = _both(x, size, "cubic")
+    assert calls == ["resample_2d"]
+    torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
+
+
+def test_resize_takes_the_compiled_path(astronaut, calls) -> None:
+    x = _image(astronaut, torch.float32)
+    engine = _run(x, (2, 3), make_plan(None, "cubic", _axes(x, (40, 48)), True, False), "cubic")
+    out = resamplers.resize(x, size=(40, 48), method="cubic")
+    assert calls == ["resample_2d"]
+    torch.testing.assert_close(out, engine, atol=1e-5, rtol=0)
+    resamplers.resize(x, size=(40, 48), method="cubic", compat="torch")  # F.interpolate's own
+    assert calls == ["resample_2d"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("method", list(PIL_FILTERS))
+def test_pil_uint8_is_bit_exact(astronaut, camera, calls, method, size) -> None:
+    for img in (astronaut, camera):
+        expected = np.asarray(Image.fromarray(img).resize(size[::-1], PIL_FILTERS[method]))
+        got = resamplers.resize(img, size=size, method=method, compat="pil")
+        np.testing.assert_array_equal(got, expected)
+    assert calls == ["resample_pil_uint8"] * 2
+
+
+def test_pil_uint8_layouts(astronaut, calls) -> None:
+    """HWC arrays, NCHW and channels_last tensors: the same bytes, each layout kept."""
+    expected = np.array(Image.fromarray(astronaut).resize((48, 40), Image.BICUBIC))
+    nchw = torch.from_numpy(astronaut).permute(2, 0, 1)[None].repeat(2, 1, 1, 1).contiguous()
+    channels_last = nchw.contiguous(memory_format=torch.channels_last)
+    for x in (nchw, channels_last, nchw[:, :, ::2].mT, channels_last[..., ::2]):
+        out = resamplers.resize(x, size=(40, 48), compat="pil")
+        fmt = torch.channels_last
+        assert x.is_contiguous(memory_format=fmt) == out.is_contiguous(memory_format=fmt)
+        plan = make_plan("pil", "cubic", _axes(x, (40, 48)), True, False)
+        torch.testing.assert_close(out, _run(x, (2, 3), plan, "cubic"), atol=0, rtol=0)
+    torch.testing.assert_close(
+        resamplers.resize(nchw, size=(40, 48), compat="pil")[1].permute(1, 2, 0),
+        torch.from_numpy(expected),
+        atol=0,
+        rtol=0,
+    )
+    assert calls == ["resample_pil_uint8"] * 5
+
+
+def _axes(x: torch.Tensor, size) -> tuple[Axis, ...]:
+    return tuple(Axis(n, m, None) for n, m in zip(x.shape[2:], size, strict=True))
+
+
+def test_default_uint8_rounds_as_the_engine(astronaut, calls) -> None:
+    """Integer images outside compat="pil" run in float32, rounded once at the end."""
+    x = torch.from_numpy(astronaut).permute(2, 0, 1)[None]
+    for size in [(40, 48), (211, 250)]:
+        fast, engine = _both(x, size, "cubic")
+        assert int((fast.int() - engine.int()).abs().max()) <= 1  # a sum on a .5 boundary
+    assert calls == ["resample_2d"] * 2
+
+
+def test_thread_counts_agree(astronaut) -> None:
+    x = _image(astronaut, torch.float32).repeat(4, 1, 1, 1)
+    img = np.ascontiguousarray(np.tile(astronaut, (4, 4, 1)))
+    before = torch.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            results.append(
+                (
+                    resamplers.resize(x, size=(53, 37)),
+                    resamplers.resize(x, size=(320, 384), method="lanczos3"),
+                    resamplers.resize(img, size=(100, 333), compat="pil"),
+                )
+            )
+    finally:
+        torch.set_num_threads(before)
+    for one, two in zip(*results, strict=True):
+        np.testing.assert_array_equal(np.asarray(one), np.asarray(two))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_non_finite_input_takes_the_engine(bad) -> None:
+    """Zero weights would spread a NaN or infinity: the compiled result is dropped and the
+    engine keeps it to the outputs whose taps cover it."""
+    x = torch.rand(1, 2, 64, 64, dtype=torch.float64)
+    x[0, 1, 20, 30] = bad
+    assert compiled.resample_2d(x.reshape(2, 64, 64).numpy(), *_plan_taps(64, 32)) is None
+    out = resamplers.resize(x, size=32, method="cubic")
+    engine = _both(x, (32, 32), "cubic")[1]
+    torch.testing.assert_close(out, engine, equal_nan=True)
+    assert torch.isfinite(out[0, 0]).all() and not torch.isfinite(out[0, 1]).all()
+    assert int((~torch.isfinite(out)).sum()) <= 16  # the covering kernel's footprint only
+
+
+def _plan_taps(n: int, m: int):
+    return make_plan(None, "cubic", (Axis(n, m, None),) * 2, True, False).taps
+
+
+def test_autograd_keeps_the_differentiable_engine(calls) -> None:
+    x = torch.rand(1, 1, 12, 10, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: resamplers.resize(t, size=(5, 7)), (x,))
+    assert calls == []
+    with torch.no_grad():
+        resamplers.resize(torch.rand(1, 3, 120, 100), size=(50, 70))
+    assert calls == ["resample_2d"]
+
+
+def test_works_without_numba(astronaut, monkeypatch) -> None:
+    monkeypatch.setattr(resize_module, "_compiled", lambda: None)
+    expected = np.asarray(Image.fromarray(astronaut).resize((48, 40), Image.BICUBIC))
+    np.testing.assert_array_equal(
+        resamplers.resize(astronaut, size=(40, 48), compat="pil"), expected
+    )
