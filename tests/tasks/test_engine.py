@@ -108,6 +108,7 @@ def test_run_writes_config_record_checkpoints_and_logs(trained: Path) -> None:
     assert launch["seed"] == 0 and launch["resumed_from_step"] is None
     assert launch["versions"]["torch"] == str(torch.__version__)
     assert "git_commit" in launch
+    assert launch["cpu_threads"] == torch.get_num_threads() and launch["gpus"] == []
     assert ckpt_step(trained / "checkpoints" / "last.ckpt") == 6
     assert sorted(p.name for p in (trained / "checkpoints").iterdir()) == ["last.ckpt"]
     rows = list(csv.DictReader((trained / "logs/csv/version_0/metrics.csv").open()))

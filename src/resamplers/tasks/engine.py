@@ -5,7 +5,8 @@ overrides with dotted keys (``trainer.max_steps=200 data.patch_size=33``; ``+mod
 key the file does not have). :func:`train` turns it into a run folder::
 
     <out>/config.yaml        the merged config of the latest launch
-    <out>/run.yaml           per launch: time, command, seed, versions, git commit, resumed step
+    <out>/run.yaml           per launch: time, command, seed, versions, git commit, resumed
+                             step, host, CPU threads, GPUs
     <out>/checkpoints/       last.ckpt, every ``trainer.checkpoint_every_n_steps``, at the
                              end, and on SIGTERM/SIGINT
     <out>/logs/csv/version_N metrics.csv of launch N (TensorBoard logs too, when it is installed)
@@ -413,6 +414,8 @@ def _record_launch(out: Path, config: Mapping[str, Any], seed: int, resume_step:
         "git_commit": git_commit(),
         "versions": versions(),
         "host": platform.node(),
+        "cpu_threads": torch.get_num_threads(),
+        "gpus": [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())],
     })
     runs_file.write_text(yaml.safe_dump(launches, sort_keys=False))
 
