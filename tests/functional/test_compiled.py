@@ -96,6 +96,60 @@ def test_3d_equals_engine(calls, shape, size) -> None:
     torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
 
 
+# Periodic horizontal tables (``to_polyphase``) take the pass along the rows (deinterleaved by
+# the step, the phases interleaved back): (input, output) widths for /2, /3, /4, /8, x2, x3, x4,
+# 2/3 and 3/2, odd sizes, and small ones where the border outputs are most of the row.
+PERIODIC = [
+    (64, 32),
+    (45, 15),
+    (96, 24),
+    (128, 16),
+    (31, 62),
+    (21, 63),
+    (16, 64),
+    (90, 60),
+    (40, 60),
+    (24, 6),
+    (9, 27),
+]
+
+
+def _periodic(method: str, width: int, out_w: int, compat: str | None = None) -> bool:
+    """Whether the horizontal table (Pillow's fixed point for ``compat="pil"``) is periodic."""
+    taps = make_plan(compat, method, (Axis(width, out_w, None),), True, False).taps[0]
+    if compat == "pil":
+        taps = resize_module._pil_fixed_point(taps)
+    return int(compiled.phases(taps, width, np.dtype(np.float64))[0][3]) > 0
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize(("width", "out_w"), PERIODIC)
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3"])
+def test_periodic_rows_equal_engine(calls, method, width, out_w, dtype) -> None:
+    """Both orders: the heights scale as the widths (vertical pass first on a downscale,
+    horizontal first on an upscale) or the other way."""
+    assert _periodic(method, width, out_w)
+    gen = torch.Generator().manual_seed(width * out_w)
+    for height, out_h in [(width, out_w), (out_w + 7, width + 3)]:
+        x = torch.rand(2, 3, height, width, dtype=dtype, generator=gen)
+        fast, engine = _both(x, (out_h, out_w), method)
+        torch.testing.assert_close(fast, engine, atol=TOLERANCE[dtype], rtol=0)
+    assert calls == ["resample_2d"] * 2
+
+
+@pytest.mark.parametrize(("width", "out_w"), PERIODIC)
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3"])
+def test_periodic_pil_uint8_is_bit_exact(astronaut, camera, calls, method, width, out_w) -> None:
+    """Channels interleaved (RGB) and not (grayscale), against Pillow."""
+    assert _periodic(method, width, out_w, "pil")
+    for img in (astronaut[: width + 5, :width], camera[:width, :width]):
+        size = (out_w, img.shape[0] * 2 // 3)
+        expected = np.asarray(Image.fromarray(img).resize(size, PIL_FILTERS[method]))
+        got = resamplers.resize(img, size=size[::-1], method=method, compat="pil")
+        np.testing.assert_array_equal(got, expected)
+    assert calls == ["resample_pil_uint8"] * 2
+
+
 def test_resize_takes_the_compiled_path(astronaut, calls) -> None:
     x = _image(astronaut, torch.float32)
     engine = _run(x, (2, 3), make_plan(None, "cubic", _axes(x, (40, 48)), True, False), "cubic")

@@ -7,9 +7,15 @@ output (``to_blocks(taps, n, block=1)``), are applied by loops whose innermost d
 contiguous in memory, so that LLVM vectorizes it:
 
 - the vertical pass: ``acc[:] += w_k * row_k[:]`` over whole rows;
-- the horizontal pass: a block of rows is transposed (in cache) so that the rows become the
-  contiguous lanes, the taps run exactly as vertically, and the result is transposed back. Short
-  dot products along a row measured 1.5-2.5x slower (the reduction does not vectorize).
+- the horizontal pass of a periodic table (integer or small rational factors: output
+  ``p*k + j`` reads phase ``j``'s weights at input ``q*k + start_j``): the rows are deinterleaved
+  by ``q`` (times the channels) so that each tap of each phase reads a contiguous slice, the
+  phases run as the vertical pass does, and are interleaved back; the few outputs near the
+  borders take their own windows. Constant strides in the (de)interleaving loops let LLVM
+  vectorize them with shuffles;
+- the horizontal pass otherwise: a block of rows is transposed (in cache) so that the rows become
+  the contiguous lanes, the taps run exactly as vertically, and the result is transposed back.
+  Short dot products along a row measured 1.5-2.5x slower (the reduction does not vectorize).
 
 Floats take the cheaper order (``resample_2d``); either way a block of output rows runs both
 passes while its intermediate is in cache. ``compat="pil"`` on uint8 runs Pillow's order and
@@ -32,7 +38,7 @@ import numpy as np
 import torch
 from numba import njit, prange
 
-from resamplers.functional._taps import Taps, to_blocks
+from resamplers.functional._taps import Taps, to_blocks, to_polyphase
 
 # numba's "omp" layer (its default here) runs a second OpenMP pool beside torch's: measured 1.5-2x
 # slower, and GNU OpenMP aborts a forked child (DataLoader workers) that uses it again. The
@@ -53,7 +59,9 @@ _BLOCK = 128
 _CHUNK = 32
 _PAD = 16  # lane rows padded: a power-of-two stride made the transposes thrash the cache
 _TRANSPOSE_COST = 8  # a transposed value costs about this many multiply-adds (measured)
+_PHASE_COST = 3  # and a deinterleaved or interleaved one (measured)
 _GATHER_TAPS = 3  # horizontal tables of at most this many taps skip the transposes
+_GROUP_VALUES = 4096  # periodic horizontal pass: rows per group, about this many values (L1)
 
 
 @lru_cache(maxsize=256)
@@ -62,6 +70,29 @@ def windows(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, np.n
     blocks = to_blocks(taps, in_size, 1)
     start = np.ascontiguousarray(blocks.window_index[:, 0])
     return start, np.ascontiguousarray(blocks.weight[:, 0, :].astype(dtype))
+
+
+@lru_cache(maxsize=256)
+def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    """The periodic interior of a horizontal table (:func:`to_polyphase`) for
+    :func:`_horizontal_phases`: ``(phases, step, k_lo, count)``, and for each phase its nonzero
+    taps as the deinterleaved input each reads (``(start + t) % step``), the offset in it
+    (``(start + t) // step``) and the weight; ``count == 0`` where the table is not periodic."""
+    poly = to_polyphase(taps, in_size)
+    if poly is None:
+        empty = np.zeros((1, 0), np.int64)
+        return np.zeros(4, np.int64), empty, empty, np.zeros((1, 0), dtype)
+    width = max(sum(w != 0.0 for w in phase) for phase in poly.weights)
+    which = np.zeros((poly.phases, width), np.int64)
+    offset = np.zeros((poly.phases, width), np.int64)
+    weight = np.zeros((poly.phases, width), dtype)
+    for j, (start, taps_j) in enumerate(zip(poly.starts, poly.weights, strict=True)):
+        live = np.nonzero(np.asarray(taps_j))[0]
+        which[j, : live.size] = (start + live) % poly.step
+        offset[j, : live.size] = (start + live) // poly.step
+        weight[j, : live.size] = np.asarray(taps_j)[live]
+    info = np.array([poly.phases, poly.step, poly.k_lo, poly.count], np.int64)
+    return info, which, offset, weight
 
 
 @contextmanager
@@ -204,6 +235,145 @@ def _horizontal_gather(rows, start, weight, shift, dst):
 
 
 @njit(cache=True, fastmath=_FASTMATH)
+def _deinterleave(row, factor, sub):
+    """``sub[d, i] = row[factor * i + d]`` (``factor`` divides the row), converted to ``sub``'s
+    dtype. A constant factor lets LLVM vectorize the strided reads (an interleaved access
+    group: shuffles)."""
+    n = row.shape[0] // factor
+    if factor == 1:
+        s0 = sub[0]
+        for i in range(n):
+            s0[i] = row[i]
+    elif factor == 2:
+        s0, s1 = sub[0], sub[1]
+        for i in range(n):
+            s0[i] = row[2 * i]
+            s1[i] = row[2 * i + 1]
+    elif factor == 4:
+        s0, s1, s2, s3 = sub[0], sub[1], sub[2], sub[3]
+        for i in range(n):
+            s0[i] = row[4 * i]
+            s1[i] = row[4 * i + 1]
+            s2[i] = row[4 * i + 2]
+            s3[i] = row[4 * i + 3]
+    elif factor == 8:
+        s0, s1, s2, s3 = sub[0], sub[1], sub[2], sub[3]
+        s4, s5, s6, s7 = sub[4], sub[5], sub[6], sub[7]
+        for i in range(n):
+            s0[i] = row[8 * i]
+            s1[i] = row[8 * i + 1]
+            s2[i] = row[8 * i + 2]
+            s3[i] = row[8 * i + 3]
+            s4[i] = row[8 * i + 4]
+            s5[i] = row[8 * i + 5]
+            s6[i] = row[8 * i + 6]
+            s7[i] = row[8 * i + 7]
+    else:
+        for d in range(factor):
+            s0 = sub[d]
+            for i in range(n):
+                s0[i] = row[factor * i + d]
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _phase_taps(sub, which, offset, channels, c, weight, acc):
+    """``acc[:] = sum_t weight[t] * sub[which[t] * channels + c, offset[t]:][:n]``: four taps
+    per sweep of ``acc``."""
+    taps, n = weight.shape[0], acc.shape[0]
+    t = 0
+    while t + 4 <= taps:
+        w0, w1, w2, w3 = weight[t], weight[t + 1], weight[t + 2], weight[t + 3]
+        r0 = sub[which[t] * channels + c, offset[t] : offset[t] + n]
+        r1 = sub[which[t + 1] * channels + c, offset[t + 1] : offset[t + 1] + n]
+        r2 = sub[which[t + 2] * channels + c, offset[t + 2] : offset[t + 2] + n]
+        r3 = sub[which[t + 3] * channels + c, offset[t + 3] : offset[t + 3] + n]
+        if t == 0:
+            for x in range(n):
+                acc[x] = w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]
+        else:
+            for x in range(n):
+                acc[x] += w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]
+        t += 4
+    while t < taps:
+        w0, r0 = weight[t], sub[which[t] * channels + c, offset[t] : offset[t] + n]
+        if t == 0:
+            for x in range(n):
+                acc[x] = w0 * r0[x]
+        else:
+            for x in range(n):
+                acc[x] += w0 * r0[x]
+        t += 1
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _horizontal_phases(rows, start, weight, channels, poly, sub, phase_out, shift, dst):
+    """The horizontal pass of a periodic table along the rows themselves, no transposes: each
+    row is deinterleaved by ``step * channels`` so that every tap of every phase reads a
+    contiguous slice, the phases run as :func:`_rows` does, and their outputs are interleaved
+    into ``dst``; the outputs near the borders (not periodic) take their own windows. A group
+    of rows is deinterleaved side by side (``span`` columns each) and its phases run in one
+    sweep: long loops (one row's outputs are too few); the columns between the rows'
+    interiors compute values that are dropped."""
+    info, which, offset, p_weight = poly
+    phases, step, k_lo, count = info[0], info[1], info[2], info[3]
+    factor, stride = step * channels, phases * channels
+    lo, hi = phases * k_lo, phases * (k_lo + count)
+    span = rows.shape[1] // factor  # the step divides the width (in / gcd(in, out))
+    group = sub.shape[1] // span
+    for r0 in range(0, rows.shape[0], group):
+        r1 = min(r0 + group, rows.shape[0])
+        _deinterleave(rows[r0:r1].reshape(-1), factor, sub)  # the rows as one: long loops
+        total = (r1 - r0 - 1) * span + count
+        for e in range(stride):
+            j, c = e // channels, e % channels
+            _phase_taps(sub, which[j], offset[j], channels, c, p_weight[j], phase_out[e, :total])
+        # Row r's interior lands at r * width_out + lo: the group's interiors interleave as one
+        # (the values between them fall on the border outputs, computed next).
+        _interleave(phase_out, total, shift, dst[r0:r1].reshape(-1)[lo * channels :])
+        for r in range(r0, r1):
+            _windows(rows[r], start, weight, channels, 0, lo, shift, dst[r])
+            _windows(rows[r], start, weight, channels, hi, start.shape[0], shift, dst[r])
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _interleave(phase_out, count, shift, out):
+    """``out[stride * k + e] = _store(phase_out[e, k], shift)`` for ``k < count``; a constant
+    stride vectorizes (an interleaved store group)."""
+    stride = phase_out.shape[0]
+    if stride == 1:
+        a0 = phase_out[0]
+        for k in range(count):
+            out[k] = _store(a0[k], shift)
+    elif stride == 2:
+        a0, a1 = phase_out[0], phase_out[1]
+        for k in range(count):
+            out[2 * k] = _store(a0[k], shift)
+            out[2 * k + 1] = _store(a1[k], shift)
+    elif stride == 3:
+        a0, a1, a2 = phase_out[0], phase_out[1], phase_out[2]
+        for k in range(count):
+            out[3 * k] = _store(a0[k], shift)
+            out[3 * k + 1] = _store(a1[k], shift)
+            out[3 * k + 2] = _store(a2[k], shift)
+    else:
+        for e in range(stride):
+            a0 = phase_out[e]
+            for k in range(count):
+                out[stride * k + e] = _store(a0[k], shift)
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _windows(row, start, weight, channels, j0, j1, shift, out):
+    """Outputs ``j0 <= j < j1`` of one row, each from its own window (a few, at the borders)."""
+    for j in range(j0, j1):
+        for c in range(channels):
+            total = weight[j, 0] * row[start[j] * channels + c]
+            for t in range(1, weight.shape[1]):
+                total += weight[j, t] * row[(start[j] + t) * channels + c]
+            out[j * channels + c] = _store(total, shift)
+
+
+@njit(cache=True, fastmath=_FASTMATH)
 def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, shift, dst):
     """``dst[r] = `` the horizontal pass of ``rows[r]`` (``n`` rows of ``W * channels``
     values, channels interleaved), ``chunk`` outputs at a time: their input span is
@@ -245,30 +415,57 @@ def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, shift, d
         _from_lanes(out_lanes, (j1 - j0) * channels, dst, j0 * channels, None)
 
 
+@njit(cache=True)
+def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype):
+    """The horizontal pass's work arrays: deinterleaved input and phase outputs where
+    ``poly`` is periodic (:func:`_horizontal_phases`), else the lanes of :func:`_horizontal`
+    (the others empty)."""
+    phases, step, count = poly[0][0], poly[0][1], poly[0][3]
+    if count > 0:
+        span = width // step
+        group = max(1, _GROUP_VALUES // (width * channels))
+        sub = np.empty((step * channels, group * span), dtype)
+        phase_out = np.empty((phases * channels, group * span), dtype)
+        return sub, phase_out, np.empty((0, 0), dtype), np.empty((0, 0), dtype)
+    span = _span(h_start, h_weight.shape[1], chunk) * channels
+    lanes = np.empty((span, block + _PAD), dtype)
+    out_lanes = np.empty((chunk * channels, block + _PAD), dtype)
+    empty = np.empty((0, 0), dtype)
+    return empty, empty, lanes, out_lanes
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, shift, dst):
+    """:func:`_horizontal_phases` where ``poly`` is periodic, else :func:`_horizontal`."""
+    sub, phase_out, lanes, out_lanes = buffers
+    if poly[0][3] > 0:
+        _horizontal_phases(rows, h_start, h_weight, channels, poly, sub, phase_out, shift, dst)
+    else:
+        _horizontal(rows, h_start, h_weight, channels, chunk, lanes, out_lanes, shift, dst)
+
+
 @njit(cache=True, fastmath=_FASTMATH, parallel=True)
-def _vertical_first(src, out, v_start, v_weight, h_start, h_weight, block, chunk, sums):
+def _vertical_first(src, out, v_start, v_weight, h_start, h_weight, poly, block, chunk, sums):
     """Float ``(planes, H, W) -> (planes, Ho, Wo)`` in blocks of ``block`` output rows;
     ``sums[item]``: each block's total."""
     planes, _, width = src.shape
     out_rows = out.shape[1]
     per_plane = (out_rows + block - 1) // block
-    span = _span(h_start, h_weight.shape[1], chunk)
     for item in prange(planes * per_plane):
         p, o0 = item // per_plane, (item % per_plane) * block
         n = min(block, out_rows - o0)
         mid = np.empty((n, width), src.dtype)
-        lanes = np.empty((span, block + _PAD), src.dtype)
-        out_lanes = np.empty((chunk, block + _PAD), src.dtype)
+        buffers = _buffers(width, h_start, h_weight, poly, 1, block, chunk, src.dtype)
         for r in range(n):
             _rows(src[p], v_start[o0 + r], v_weight[o0 + r], mid[r])
         dst = out[p, o0 : o0 + n]
-        _horizontal(mid, h_start, h_weight, 1, chunk, lanes, out_lanes, None, dst)
+        _horizontal_any(mid, h_start, h_weight, poly, 1, chunk, buffers, None, dst)
         sums[item] = dst.sum()
 
 
 @njit(cache=True, fastmath=_FASTMATH, parallel=True)
 def _horizontal_first(
-    src, out, v_start, v_weight, h_start, h_weight, shift, rows, block, chunk, sums
+    src, out, v_start, v_weight, h_start, h_weight, poly, shift, rows, block, chunk, sums
 ):
     """``(planes, H, W * C) -> (planes, Ho, Wo * C)`` in blocks of ``rows`` output rows: the
     horizontal pass of just the input rows they read (``block`` at a time) into a small
@@ -277,7 +474,7 @@ def _horizontal_first(
     ``sums[item]``: each block's total."""
     planes, out_rows, out_size = src.shape[0], out.shape[1], out.shape[2]
     channels = out_size // h_start.shape[0]
-    span = _span(h_start, h_weight.shape[1], chunk) * channels
+    width = src.shape[2] // channels
     v_taps = v_weight.shape[1]
     per_plane = (out_rows + rows - 1) // rows
     for item in prange(planes * per_plane):
@@ -286,18 +483,17 @@ def _horizontal_first(
         y0 = v_start[o0 : o0 + n].min()  # not monotonic: see _horizontal
         y1 = v_start[o0 : o0 + n].max() + v_taps
         mid = np.empty((y1 - y0, out_size), src.dtype)
-        lanes = np.empty((span, block + _PAD), h_weight.dtype)
-        out_lanes = np.empty((chunk * channels, block + _PAD), h_weight.dtype)
+        buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype)
         for y in range(y0, y1, block):
             y_end = min(y + block, y1)
-            _horizontal(
+            _horizontal_any(
                 src[p, y:y_end],
                 h_start,
                 h_weight,
+                poly,
                 channels,
                 chunk,
-                lanes,
-                out_lanes,
+                buffers,
                 shift,
                 mid[y - y0 : y_end - y0],
             )
@@ -332,20 +528,23 @@ def resample_2d(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
     planes, height, width = x.shape
     v_start, v_weight = windows(v_taps, height, x.dtype)
     h_start, h_weight = windows(h_taps, width, x.dtype)
+    poly = phases(h_taps, width, x.dtype)
     out_h, out_w = v_start.shape[0], h_start.shape[0]
     out = np.empty((planes, out_h, out_w), x.dtype)
-    # The cost of each order: multiply-adds, and the values the horizontal pass transposes in and
-    # out (each about _TRANSPOSE_COST multiply-adds).
+    # The cost of each order: multiply-adds, and the values the horizontal pass moves in and out
+    # (transposed or, for a periodic table, deinterleaved and interleaved).
     v_taps, h_taps = v_weight.shape[1], h_weight.shape[1]
-    cost = _TRANSPOSE_COST
+    cost = _PHASE_COST if poly[0][3] > 0 else _TRANSPOSE_COST
     vertical_first = out_h * (width * (v_taps + cost) + out_w * (h_taps + cost))
     horizontal_first = height * (width * cost + out_w * (h_taps + cost)) + out_h * out_w * v_taps
     if vertical_first <= horizontal_first:
         sums = np.empty(planes * -(-out_h // _BLOCK))
         with _launch():
-            _vertical_first(x, out, v_start, v_weight, h_start, h_weight, _BLOCK, _CHUNK, sums)
+            _vertical_first(
+                x, out, v_start, v_weight, h_start, h_weight, poly, _BLOCK, _CHUNK, sums
+            )
     else:
-        sums = _horizontal_first_blocks(x, out, v_start, v_weight, h_start, h_weight, None)
+        sums = _horizontal_first_blocks(x, out, v_start, v_weight, h_start, h_weight, poly, None)
     return out if np.isfinite(sums).all() else None
 
 
@@ -355,9 +554,10 @@ def resample_pil_uint8(x: np.ndarray, v_taps: Taps, h_taps: Taps, shift: int) ->
     planes, height, width, channels = x.shape
     v_start, v_weight = windows(v_taps, height, np.dtype(np.int32))
     h_start, h_weight = windows(h_taps, width, np.dtype(np.int32))
+    poly = phases(h_taps, width, np.dtype(np.int32))
     out = np.empty((planes, v_start.shape[0], h_start.shape[0] * channels), np.uint8)
     rows = x.reshape(planes, height, width * channels)
-    _horizontal_first_blocks(rows, out, v_start, v_weight, h_start, h_weight, shift)
+    _horizontal_first_blocks(rows, out, v_start, v_weight, h_start, h_weight, poly, shift)
     return out.reshape(planes, out.shape[1], h_start.shape[0], channels)
 
 
@@ -368,6 +568,7 @@ def _horizontal_first_blocks(
     v_weight: np.ndarray,
     h_start: np.ndarray,
     h_weight: np.ndarray,
+    poly: tuple[np.ndarray, ...],
     shift: int | None,
 ) -> np.ndarray:
     """Run :func:`_horizontal_first` with blocks of output rows that read about ``_BLOCK``
@@ -377,6 +578,6 @@ def _horizontal_first_blocks(
     sums = np.empty(x.shape[0] * -(-out_h // rows))
     with _launch():
         _horizontal_first(
-            x, out, v_start, v_weight, h_start, h_weight, shift, rows, _BLOCK, _CHUNK, sums
+            x, out, v_start, v_weight, h_start, h_weight, poly, shift, rows, _BLOCK, _CHUNK, sums
         )
     return sums
