@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _pages import replace_between
 
 from resamplers.data.color import rgb_to_y
 from resamplers.functional import resize
@@ -47,11 +47,7 @@ def main() -> None:
     tables = "\n\n".join([_protocol_table(), _variant_table()])
     print(tables)
     if not args.no_write:
-        page = PAGE.read_text()
-        pattern = re.compile(f"{re.escape(MARKERS[0])}.*?{re.escape(MARKERS[1])}", re.S)
-        if not pattern.search(page):
-            raise SystemExit(f"{PAGE}: the markers {MARKERS} are missing")
-        PAGE.write_text(pattern.sub(lambda _: f"{MARKERS[0]}\n{tables}\n{MARKERS[1]}", page))
+        replace_between(PAGE, MARKERS, tables)
         print(f"-> {PAGE}")
 
 

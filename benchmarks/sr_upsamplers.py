@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any
 
 import torch
+from _pages import replace_between
 
 from resamplers.tasks.engine import load_config, train
 from resamplers.tasks.sr.train import evaluate_checkpoint
@@ -126,11 +126,7 @@ def main() -> None:
     print(text)
     if args.table:
         RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-        page = PAGE.read_text()
-        pattern = re.compile(f"{re.escape(MARKERS[0])}.*?{re.escape(MARKERS[1])}", re.S)
-        if not pattern.search(page):
-            raise SystemExit(f"{PAGE}: the markers {MARKERS} are missing")
-        PAGE.write_text(pattern.sub(lambda _: f"{MARKERS[0]}\n{text}\n{MARKERS[1]}", page))
+        replace_between(PAGE, MARKERS, text)
         print(f"-> {RESULTS}, {PAGE}")
 
 
