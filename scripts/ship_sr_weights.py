@@ -25,6 +25,7 @@ from torch import nn
 from resamplers.models import create
 from resamplers.tasks.engine import resolve_data_path
 from resamplers.tasks.sr import SRTestSet, bicubic_upscaler, evaluate
+from resamplers.tasks.sr.protocol import Upscaler
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = ROOT / "src" / "resamplers" / "models" / "weights"
@@ -32,7 +33,7 @@ FP16_TOLERANCE_DB = 0.005
 TEST_SETS = ("Set5", "Set14")
 
 
-def scores(model: nn.Module | Any, config: dict[str, Any]) -> dict[str, dict[str, float]]:
+def scores(model: nn.Module | Upscaler, config: dict[str, Any]) -> dict[str, dict[str, float]]:
     """Set5 and Set14 PSNR/SSIM of ``model`` (a network or an upscaler function)."""
     scale = config["data"]["scale"]
     if isinstance(model, nn.Module):
@@ -56,8 +57,9 @@ def training_record(run: Path, config: dict[str, Any], checkpoint: dict[str, Any
         "engine": "resamplers train sr (config.yaml below)",
         "data": f"{data['train']}, {data.get('pool') or 'fresh'} random {data['patch_size']}px "
                 "HR Y patches with flips/rot90, LR by MATLAB bicubic",
-        "optimizer": f"Adam, lr {optim['lr']} {optim.get('schedule', 'constant')} "
-                     f"to {optim.get('min_lr', '')}".rstrip(" to"),
+        "optimizer": f"Adam, lr {optim['lr']}" + (
+            f" cosine to {optim.get('min_lr', optim['lr'] / 100)}"
+            if optim.get("schedule") == "cosine" else " constant"),
         "loss": config["loss"],
         "batch": data["batch_size"],
         "steps": int(checkpoint["global_step"]),
