@@ -6,6 +6,8 @@ the engine (NaN/inf inputs, autograd)."""
 from __future__ import annotations
 
 import importlib
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -222,6 +224,40 @@ def test_thread_counts_agree(astronaut) -> None:
         torch.set_num_threads(before)
     for one, two in zip(*results, strict=True):
         np.testing.assert_array_equal(np.asarray(one), np.asarray(two))
+
+
+def _resample_in_child(x: np.ndarray, queue: multiprocessing.Queue) -> None:
+    queue.put(compiled.resample_2d(x, *_plan_taps(160, 64)))
+
+
+def test_calls_from_many_threads_and_a_forked_child(astronaut) -> None:
+    """The kernels hold no lock and share a thread pool: concurrent calls from user threads get
+    their own results, and a forked child starts a pool of its own (the parent's threads do
+    not exist there). The child calls the kernel directly: torch's own OpenMP ops are not
+    fork-safe with more than one thread (DataLoader workers run with one)."""
+    x = _image(astronaut, torch.float32)
+    sizes = [(53, 37), (128, 128), (200, 90), (64, 300)]
+    planes = np.ascontiguousarray(astronaut[:, :160].transpose(2, 0, 1), np.float32)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        alone = [resamplers.resize(x, size=size) for size in sizes]
+        with ThreadPoolExecutor(4) as users:
+            together = list(users.map(lambda size: resamplers.resize(x, size=size), sizes * 3))
+        parent = compiled.resample_2d(planes, *_plan_taps(160, 64))
+        fork = multiprocessing.get_context("fork")
+        queue = fork.Queue()
+        child = fork.Process(target=_resample_in_child, args=(planes, queue))
+        child.start()
+        try:
+            forked = queue.get(timeout=60)
+        finally:
+            child.kill()
+    finally:
+        torch.set_num_threads(before)
+    for got, want in zip(together, alone * 3, strict=True):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+    np.testing.assert_array_equal(forked, parent)
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])

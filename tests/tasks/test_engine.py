@@ -144,6 +144,27 @@ def test_resume_continues_from_the_last_step(trained: Path, data_root: Path,
         (0, None), (6, 6)]
 
 
+def test_init_starts_from_another_runs_weights(trained: Path, data_root: Path,
+                                               tmp_path: Path) -> None:
+    init = trained / "checkpoints" / "last.ckpt"
+    # lr 0: the fine-tuned run's weights stay those it started from.
+    config = load_config(CONFIG, [*tiny_overrides(data_root, tmp_path / "run", max_steps=2),
+                                  f"+init={json.dumps(str(init))}", "optim.lr=0",
+                                  "optim.schedule=constant"])
+    assert train("sr", config) == 0
+    start = torch.load(init, map_location="cpu", weights_only=False)
+    end = torch.load(tmp_path / "run/checkpoints/last.ckpt", map_location="cpu",
+                     weights_only=False)
+    assert end["global_step"] == 2  # its own step count
+    assert start["state_dict"].keys() == end["state_dict"].keys()
+    for name, weight in start["state_dict"].items():
+        torch.testing.assert_close(end["state_dict"][name], weight, rtol=0, atol=0)
+    other = load_config(CONFIG, [*tiny_overrides(data_root, tmp_path / "other"),
+                                 f"+init={json.dumps(str(init))}", "model.up=transposed"])
+    with pytest.raises(ConfigError, match=r"init: .*last\.ckpt holds another network's weights"):
+        train("sr", other)
+
+
 def test_clear_errors(data_root: Path, tmp_path: Path,
                       capsys: pytest.CaptureFixture[str]) -> None:
     base = tiny_overrides(data_root, tmp_path / "run")
@@ -153,6 +174,8 @@ def test_clear_errors(data_root: Path, tmp_path: Path,
         "+trainer.logger=false": "trainer.logger: set by the engine",
         "loss=l3": "loss: 'l3'; expected one of l1, mse",
         "optim.schedule=step": "optim.schedule: 'step'; expected one of constant, cosine",
+        f"+init={json.dumps(str(tmp_path / 'none.ckpt'))}": r"init: .*none\.ckpt: no such",
+        f"+init={json.dumps(str(CONFIG))}": r"init: .*espcn_x3\.yaml: not a training checkpoint",
     }
     for override, message in cases.items():
         with pytest.raises(ConfigError, match=message):

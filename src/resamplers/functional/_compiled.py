@@ -20,32 +20,26 @@ contiguous in memory, so that LLVM vectorizes it:
 Floats take the cheaper order (``resample_2d``); either way a block of output rows runs both
 passes while its intermediate is in cache. ``compat="pil"`` on uint8 runs Pillow's order and
 arithmetic: horizontal pass first, int32 sums of 22-bit fixed-point weights, rounded and clipped
-to uint8 between the passes: bit-exact to the tensor engine and to Pillow. Threads split the
-blocks; their number follows ``torch.get_num_threads()`` at every call. ``resize`` imports this
-module on first use, and does without it where numba is missing.
+to uint8 between the passes: bit-exact to the tensor engine and to Pillow. The kernels are
+serial and release the GIL: a call splits its blocks into ``torch.get_num_threads()`` shares,
+runs one itself and hands the others to a small thread pool. ``resize`` imports this module on
+first use, and does without it where numba is missing.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
+from typing import Any
 
-import numba
 import numpy as np
 import torch
-from numba import njit, prange
+from numba import njit
 
 from resamplers.functional._taps import Taps, to_blocks, to_polyphase
-
-# numba's "omp" layer (its default here) runs a second OpenMP pool beside torch's: measured 1.5-2x
-# slower, and GNU OpenMP aborts a forked child (DataLoader workers) that uses it again. The
-# "workqueue" layer is fork-safe but not thread-safe: launches are serialized by _LAUNCH.
-if "NUMBA_THREADING_LAYER" not in os.environ:
-    numba.config.THREADING_LAYER = "workqueue"
-_LAUNCH = threading.Lock()
 
 # Sums may be reassociated (that is what lets LLVM vectorize them): float results move by
 # rounding only. No "nnan"/"ninf": a NaN or an infinity in the data must still show in the sums
@@ -95,12 +89,49 @@ def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
     return info, which, offset, weight
 
 
-@contextmanager
-def _launch() -> Iterator[None]:
-    """One kernel launch at a time (see ``_LAUNCH``), on torch's number of threads."""
-    with _LAUNCH:
-        numba.set_num_threads(max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)))
-        yield
+# Threads: the kernels are serial and release the GIL; a call splits its blocks into one share
+# per thread, runs the first share itself and hands the others to this pool. numba's own
+# parallel loops measured worse here: its "workqueue" layer's sleeping workers were often woken
+# onto one core (2 threads ran at 1-thread speed in about half the calls) and its "omp" layer
+# runs a second OpenMP pool beside torch's (1.5-2x slower, and not fork-safe).
+_POOL: ThreadPoolExecutor | None = None
+_POOL_WORKERS = 0
+_POOL_LOCK = threading.Lock()
+
+
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: start a new pool on first use."""
+    global _POOL, _POOL_WORKERS, _POOL_LOCK
+    _POOL, _POOL_WORKERS, _POOL_LOCK = None, 0, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """A pool of at least ``workers`` threads (grown, never shrunk)."""
+    global _POOL, _POOL_WORKERS
+    with _POOL_LOCK:
+        if _POOL is None or workers > _POOL_WORKERS:
+            if _POOL is not None:
+                _POOL.shutdown(wait=False)  # its threads end once their shares are done
+            _POOL = ThreadPoolExecutor(workers, thread_name_prefix="resamplers")
+            _POOL_WORKERS = workers
+        return _POOL
+
+
+def _in_parallel(kernel: Callable[..., Any], items: int, *args: Any) -> None:
+    """``kernel(*args, first, last)`` over ``range(items)`` in ``torch.get_num_threads()``
+    contiguous shares (fewer when there are fewer items), the caller running the first."""
+    threads = max(1, min(torch.get_num_threads(), items))
+    bounds = [items * t // threads for t in range(threads + 1)]
+    others: list[Future[Any]] = []
+    if threads > 1:
+        pool = _pool(threads - 1)
+        others = [pool.submit(kernel, *args, bounds[t], bounds[t + 1]) for t in range(1, threads)]
+    kernel(*args, bounds[0], bounds[1])
+    for share in others:
+        share.result()
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -444,14 +475,15 @@ def _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, shi
         _horizontal(rows, h_start, h_weight, channels, chunk, lanes, out_lanes, shift, dst)
 
 
-@njit(cache=True, fastmath=_FASTMATH, parallel=True)
-def _vertical_first(src, out, v_start, v_weight, h_start, h_weight, poly, block, chunk, sums):
-    """Float ``(planes, H, W) -> (planes, Ho, Wo)`` in blocks of ``block`` output rows;
-    ``sums[item]``: each block's total."""
-    planes, _, width = src.shape
-    out_rows = out.shape[1]
+@njit(cache=True, fastmath=_FASTMATH, nogil=True)
+def _vertical_first(
+    src, out, v_start, v_weight, h_start, h_weight, poly, block, chunk, sums, first, last
+):
+    """Float ``(planes, H, W) -> (planes, Ho, Wo)`` in blocks of ``block`` output rows (plane by
+    plane), blocks ``first`` to ``last``; ``sums[item]``: each block's total."""
+    width, out_rows = src.shape[2], out.shape[1]
     per_plane = (out_rows + block - 1) // block
-    for item in prange(planes * per_plane):
+    for item in range(first, last):
         p, o0 = item // per_plane, (item % per_plane) * block
         n = min(block, out_rows - o0)
         mid = np.empty((n, width), src.dtype)
@@ -463,21 +495,34 @@ def _vertical_first(src, out, v_start, v_weight, h_start, h_weight, poly, block,
         sums[item] = dst.sum()
 
 
-@njit(cache=True, fastmath=_FASTMATH, parallel=True)
+@njit(cache=True, fastmath=_FASTMATH, nogil=True)
 def _horizontal_first(
-    src, out, v_start, v_weight, h_start, h_weight, poly, shift, rows, block, chunk, sums
+    src,
+    out,
+    v_start,
+    v_weight,
+    h_start,
+    h_weight,
+    poly,
+    shift,
+    rows,
+    block,
+    chunk,
+    sums,
+    first,
+    last,
 ):
-    """``(planes, H, W * C) -> (planes, Ho, Wo * C)`` in blocks of ``rows`` output rows: the
-    horizontal pass of just the input rows they read (``block`` at a time) into a small
-    intermediate, then the vertical pass. ``shift``: uint8 data and int32 fixed-point
-    weights, rounded as Pillow does after each pass; ``None``: float data and weights.
-    ``sums[item]``: each block's total."""
-    planes, out_rows, out_size = src.shape[0], out.shape[1], out.shape[2]
+    """``(planes, H, W * C) -> (planes, Ho, Wo * C)`` in blocks of ``rows`` output rows (plane by
+    plane), blocks ``first`` to ``last``: the horizontal pass of just the input rows they read
+    (``block`` at a time) into a small intermediate, then the vertical pass. ``shift``: uint8
+    data and int32 fixed-point weights, rounded as Pillow does after each pass; ``None``: float
+    data and weights. ``sums[item]``: each block's total."""
+    out_rows, out_size = out.shape[1], out.shape[2]
     channels = out_size // h_start.shape[0]
     width = src.shape[2] // channels
     v_taps = v_weight.shape[1]
     per_plane = (out_rows + rows - 1) // rows
-    for item in prange(planes * per_plane):
+    for item in range(first, last):
         p, o0 = item // per_plane, (item % per_plane) * rows
         n = min(rows, out_rows - o0)
         y0 = v_start[o0 : o0 + n].min()  # not monotonic: see _horizontal
@@ -539,10 +584,20 @@ def resample_2d(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
     horizontal_first = height * (width * cost + out_w * (h_taps + cost)) + out_h * out_w * v_taps
     if vertical_first <= horizontal_first:
         sums = np.empty(planes * -(-out_h // _BLOCK))
-        with _launch():
-            _vertical_first(
-                x, out, v_start, v_weight, h_start, h_weight, poly, _BLOCK, _CHUNK, sums
-            )
+        _in_parallel(
+            _vertical_first,
+            sums.size,
+            x,
+            out,
+            v_start,
+            v_weight,
+            h_start,
+            h_weight,
+            poly,
+            _BLOCK,
+            _CHUNK,
+            sums,
+        )
     else:
         sums = _horizontal_first_blocks(x, out, v_start, v_weight, h_start, h_weight, poly, None)
     return out if np.isfinite(sums).all() else None
@@ -576,8 +631,20 @@ def _horizontal_first_blocks(
     out_h, in_h = out.shape[1], x.shape[1]
     rows = min(out_h, max(8, int((_BLOCK - v_weight.shape[1]) * out_h / in_h)))
     sums = np.empty(x.shape[0] * -(-out_h // rows))
-    with _launch():
-        _horizontal_first(
-            x, out, v_start, v_weight, h_start, h_weight, poly, shift, rows, _BLOCK, _CHUNK, sums
-        )
+    _in_parallel(
+        _horizontal_first,
+        sums.size,
+        x,
+        out,
+        v_start,
+        v_weight,
+        h_start,
+        h_weight,
+        poly,
+        shift,
+        rows,
+        _BLOCK,
+        _CHUNK,
+        sums,
+    )
     return sums

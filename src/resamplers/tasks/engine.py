@@ -2,7 +2,9 @@
 
 A run is described by one YAML config (``configs/<task>/*.yaml``) whose values the command line
 overrides with dotted keys (``trainer.max_steps=200 data.patch_size=33``; ``+model.d=32`` adds a
-key the file does not have). :func:`train` turns it into a run folder::
+key the file does not have; ``+init=RUN/checkpoints/last.ckpt`` starts from another run's
+weights, with a fresh optimizer, schedule and step count: fine-tuning). :func:`train` turns it
+into a run folder::
 
     <out>/config.yaml        the merged config of the latest launch
     <out>/run.yaml           per launch: time, command, seed, versions, git commit, resumed
@@ -361,6 +363,26 @@ class Checkpointer(_Callback):
         self._previous.clear()
 
 
+def load_weights(module: nn.Module, checkpoint: Path) -> None:
+    """Copy the weights of an engine checkpoint into ``module`` (the ``init`` key).
+
+    Raises:
+        ConfigError: no such file, not an engine checkpoint, or weights of another network.
+    """
+    if not checkpoint.is_file():
+        raise ConfigError(f"init: {checkpoint}: no such checkpoint file")
+    try:
+        state = torch.load(checkpoint, map_location="cpu", weights_only=False)["state_dict"]
+    except Exception as err:  # any unreadable file gets the same clear message
+        raise ConfigError(f"init: {checkpoint}: not a training checkpoint ({err})") from None
+    try:
+        module.load_state_dict(state)
+    except RuntimeError as err:
+        detail = " ".join(str(err).split())
+        raise ConfigError(f"init: {checkpoint} holds another network's weights ({detail})"
+                          ) from None
+
+
 def _precision(value: Any) -> Any:
     """``auto``: bf16 mixed precision on GPUs that have it, fp16 mixed on others, fp32 on CPU."""
     if value != "auto":
@@ -451,6 +473,8 @@ def train(task: str, config: dict[str, Any], *, resume: bool = False) -> int:
     pl.seed_everything(seed, workers=True, verbose=False)
     try:  # everything that reads the config or the data: a clear error before training
         module = task_module(task).Module(config)
+        if config.get("init") is not None and not resume:  # a resumed run has its own weights
+            load_weights(module, Path(config["init"]))
         module.lr_schedule()
         module.load_data()
     except (KeyError, TypeError) as err:
