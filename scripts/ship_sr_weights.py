@@ -45,15 +45,23 @@ def scores(model: nn.Module | Upscaler, config: dict[str, Any]) -> dict[str, dic
     return out
 
 
+def load_run(run: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A run folder's config and ``last.ckpt``."""
+    checkpoint = torch.load(run / "checkpoints" / "last.ckpt", map_location="cpu",
+                            weights_only=False)
+    return yaml.safe_load((run / "config.yaml").read_text()), checkpoint
+
+
 def training_record(run: Path, config: dict[str, Any], checkpoint: dict[str, Any]
                     ) -> dict[str, Any]:
-    """How the run trained: its data, optimizer, steps, and wall time from its launches."""
+    """How the run trained: its data, optimizer, steps, and wall time from its launches; for a
+    run started from another's weights (``init``), that run's record too."""
     launches = yaml.safe_load((run / "run.yaml").read_text())
     first = datetime.datetime.fromisoformat(launches[0]["time"])
     saved = datetime.datetime.fromtimestamp((run / "checkpoints" / "last.ckpt").stat().st_mtime,
                                             tz=datetime.timezone.utc)
     data, optim = config["data"], config["optim"]
-    return {
+    record = {
         "engine": "resamplers train sr (config.yaml below)",
         "data": f"{data['train']}, {data.get('pool') or 'fresh'} random {data['patch_size']}px "
                 "HR Y patches with flips/rot90, LR by MATLAB bicubic",
@@ -70,6 +78,10 @@ def training_record(run: Path, config: dict[str, Any], checkpoint: dict[str, Any
         "git_commit": launches[0]["git_commit"],
         "config": config,
     }
+    if config.get("init"):
+        source = Path(config["init"]).parents[1]  # RUN/checkpoints/last.ckpt
+        record["init"] = training_record(source, *load_run(source))
+    return record
 
 
 def main() -> None:
@@ -78,9 +90,7 @@ def main() -> None:
     parser.add_argument("name", help="the shipped name, e.g. espcn-x3")
     parser.add_argument("--out", type=Path, default=WEIGHTS, help="folder for NAME.pt/.json")
     args = parser.parse_args()
-    checkpoint = torch.load(args.run / "checkpoints" / "last.ckpt", map_location="cpu",
-                            weights_only=False)
-    config = yaml.safe_load((args.run / "config.yaml").read_text())
+    config, checkpoint = load_run(args.run)
     spec = dict(config["model"])
     name = spec.pop("name")
     build = {"scale": config["data"]["scale"], "in_channels": 1, **spec}
