@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -224,6 +225,23 @@ def test_thread_counts_agree(astronaut) -> None:
         torch.set_num_threads(before)
     for one, two in zip(*results, strict=True):
         np.testing.assert_array_equal(np.asarray(one), np.asarray(two))
+
+
+def test_first_compile_is_announced(monkeypatch) -> None:
+    """Without numba's disk cache the first call compiles for tens of seconds: a warning says so;
+    with it, nothing is said."""
+    with warnings.catch_warnings():  # both entry kernels compiled (and cached) at least once
+        warnings.simplefilter("ignore")
+        for size in (32, 256):
+            resamplers.resize(torch.rand(1, 1, 128, 128), size=size)
+    assert compiled.uncached_kernels() == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled.warn_on_first_compile()
+    monkeypatch.setattr(compiled.os.path, "exists", lambda path: False)
+    assert compiled.uncached_kernels() == ["_vertical_first", "_horizontal_first"]
+    with pytest.warns(UserWarning, match="compiling the CPU resize kernels on first use"):
+        compiled.warn_on_first_compile()
 
 
 def _resample_in_child(x: np.ndarray, queue: multiprocessing.Queue) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
@@ -680,3 +681,27 @@ def _horizontal_first_blocks(
         sums,
     )
     return sums
+
+
+def uncached_kernels() -> list[str]:
+    """The entry kernels that numba has compiled on this machine for no signature yet (no index
+    file in its disk cache). Reads numba's private cache attributes: ``[]`` if they change."""
+    try:
+        return [
+            kernel.__name__
+            for kernel in (_vertical_first, _horizontal_first)
+            if not os.path.exists(kernel._cache._cache_file._index_path)
+        ]
+    except AttributeError:
+        return []
+
+
+def warn_on_first_compile() -> None:
+    """Say that the first resize pays numba's compilation (tens of seconds per kernel signature,
+    once per machine), instead of a silent wait."""
+    if uncached_kernels():
+        warnings.warn(
+            "resamplers: compiling the CPU resize kernels on first use; this takes tens of "
+            "seconds once per machine (numba caches them on disk)",
+            stacklevel=3,
+        )
