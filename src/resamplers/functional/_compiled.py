@@ -509,7 +509,7 @@ def _vertical_first(
     plane), blocks ``first`` to ``last``; ``sums[item]``: each block's total."""
     width, out_rows = src.shape[2], out.shape[1]
     per_plane = (out_rows + block - 1) // block
-    # Work arrays once per share, not per block: fresh pages cost a fault each.
+    # Work arrays once per share, not once per block.
     mid_rows = np.empty((block, width), src.dtype)
     buffers = _buffers(width, h_start, h_weight, poly, 1, block, chunk, src.dtype)
     for item in range(first, last):
@@ -550,8 +550,8 @@ def _horizontal_first(
     width = src.shape[2] // channels
     v_taps = v_weight.shape[1]
     per_plane = (out_rows + rows - 1) // rows
-    # Work arrays once per share, not per block (fresh pages cost a fault each); the
-    # intermediate grows if a block reads more input rows than the ones before.
+    # Work arrays once per share, not once per block; the intermediate grows if a block reads
+    # more input rows than the ones before.
     mid_rows = np.empty((0, out_size), src.dtype)
     buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype)
     acc = np.empty(out_size, v_weight.dtype)
