@@ -697,11 +697,11 @@ def uncached_kernels() -> list[str]:
 
 
 def warn_on_first_compile() -> None:
-    """Say that the first resize pays numba's compilation (tens of seconds per kernel signature,
-    once per machine), instead of a silent wait."""
+    """Say that the first resize pays numba's compilation (10-15 s per kernel signature on an
+    idle core, more on a busy one; once per machine), instead of a silent wait."""
     if uncached_kernels():
         warnings.warn(
-            "resamplers: compiling the CPU resize kernels on first use; this takes tens of "
-            "seconds once per machine (numba caches them on disk)",
+            "resamplers: compiling the CPU resize kernels on first use: 10-40 s per kernel "
+            "variant, once per machine (numba caches them on disk)",
             stacklevel=3,
         )
