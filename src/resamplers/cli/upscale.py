@@ -22,9 +22,6 @@ from resamplers.data.io import ImageWriteError, check_writable, write_image
 from resamplers.models.pretrained import list_pretrained, pretrained, pretrained_info
 from resamplers.report.progress import Progress
 
-# LR pixels each side that a network output pixel depends on: ESPCN's 5x5, 3x3 and 3x3
-# convolutions reach 2 + 1 + 1; pixel shuffle only rearranges channels.
-CONTEXT = {"espcn": 4}
 DEFAULT_TILE = 256
 _CHANNEL_NAMES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
 
@@ -105,11 +102,10 @@ def run(args: argparse.Namespace) -> int:
                            f"of {MAX_PIXELS:,} (2**28)")
 
     model = pretrained(name)
-    context = CONTEXT[pretrained_info(name)["model"]]
     progress = Progress(_tile_count(image.shape[:2], args.tile), stream=sys.stderr)
     start = time.perf_counter()
     try:
-        result = upscale_image(model, image, args.scale, args.tile, context, progress)
+        result = upscale_image(model, image, args.scale, args.tile, progress=progress)
     finally:
         progress.close()
     elapsed_ms = (time.perf_counter() - start) * 1000.0
@@ -130,11 +126,12 @@ def upscale_image(
     image: np.ndarray,
     scale: int,
     tile: int = DEFAULT_TILE,
-    context: int = CONTEXT["espcn"],
+    context: int | None = None,
     progress: Progress | None = None,
 ) -> np.ndarray:
     """A uint8 image ``(H, W[, C])`` upscaled ``scale`` times: ``model`` on the luma (or gray),
-    MATLAB bicubic on Cb, Cr and alpha; uint8 ``(scale H, scale W[, C])``.
+    MATLAB bicubic on Cb, Cr and alpha; uint8 ``(scale H, scale W[, C])``. ``context``: the
+    tiles' overlap, by default :func:`receptive_radius` of ``model``.
 
     >>> from resamplers.models.pretrained import pretrained
     >>> gray = np.full((5, 7), 100, np.uint8)
@@ -162,12 +159,13 @@ def tiled(
     x: torch.Tensor,
     scale: int,
     tile: int = DEFAULT_TILE,
-    context: int = CONTEXT["espcn"],
+    context: int | None = None,
     progress: Progress | None = None,
 ) -> torch.Tensor:
     """``model(x)`` for ``x`` ``(N, C, H, W)``, computed on ``tile``-square pieces of ``x``.
 
-    Each piece is run with ``context`` extra pixels each side (clipped at the image border,
+    Each piece is run with ``context`` extra pixels each side (by default
+    :func:`receptive_radius` of ``model``; clipped at the image border,
     where the network pads as it would for the whole image) and only its centre is kept, so
     the result is ``model(x)`` when ``context`` covers the network's receptive field, up to
     float rounding: for the shipped ESPCNs it is bit for bit the one-piece result (``tile >=
@@ -180,6 +178,7 @@ def tiled(
     True
     """
     height, width = x.shape[-2:]
+    context = receptive_radius(model) if context is None else context
     out = x.new_empty((*x.shape[:-2], height * scale, width * scale))
     # oneDNN picks its convolution algorithm by input size, which changes float32 sums in the
     # last bits between a tile and the whole image; the native convolution sums alike. Setting
@@ -208,6 +207,28 @@ def _tile_count(shape: tuple[int, ...], tile: int) -> int:
 
 def _scales() -> list[int]:
     return sorted({pretrained_info(n)["scale"] for n in list_pretrained()})
+
+
+def receptive_radius(model: nn.Module) -> int:
+    """LR pixels each side that one output pixel of ``model`` depends on, for a chain of
+    stride-1 convolutions padded to keep their size (pixel shuffle only rearranges channels):
+    the sum of their half-widths (ESPCN's 5x5, 3x3, 3x3: 2 + 1 + 1 = 4).
+
+    >>> convs = [nn.Conv2d(1, 8, 5, padding=2), nn.Conv2d(8, 4, 3, padding=1)]
+    >>> receptive_radius(nn.Sequential(*convs, nn.PixelShuffle(2)))
+    3
+
+    Raises:
+        ValueError: a transposed or strided convolution (the rule does not apply).
+    """
+    radius = 0
+    for layer in model.modules():
+        if isinstance(layer, nn.modules.conv._ConvNd):
+            if layer.transposed or any(step != 1 for step in layer.stride):
+                raise ValueError(f"receptive_radius: {layer} is not a stride-1 convolution")
+            radius += max((k - 1) // 2 * d for k, d in zip(layer.kernel_size, layer.dilation,
+                                                           strict=True))
+    return radius
 
 
 def _model_name(model: str, scale: int) -> str:

@@ -5,12 +5,16 @@ Each model is two files in ``resamplers/models/weights``: ``NAME.pt``, a ``state
 builds), ``scale``, how it was trained and what it scores on Set5/Set14. The loader reads only
 ``model``, ``config`` and the ``state_dict`` (float16 files are widened to the model's float32).
 
-The ESPCN weights take ``Y / 255`` (BT.601 luma of :mod:`resamplers.data.color`, as
-:mod:`resamplers.tasks.sr` makes it), ``(N, 1, h, w)``, and give ``(N, 1, scale h, scale w)``.
+Two families, each at x2, x3 and x4: ``espcn-x*`` (ESPCN, Shi et al. 2016: 21-25 k
+parameters) and ``fsrcnn-ps-x*`` (FSRCNN(56, 16, 6) with pixel shuffle in place of FSRCNN's
+deconvolution: 19-26 k parameters, at x3 the best network under 25 k parameters trained here,
+``docs/results/super_resolution.md``). All take ``Y / 255`` (BT.601 luma of
+:mod:`resamplers.data.color`, as :mod:`resamplers.tasks.sr` makes it), ``(N, 1, h, w)``, and give
+``(N, 1, scale h, scale w)``.
 
 >>> import torch
 >>> list_pretrained()
-['espcn-x2', 'espcn-x3', 'espcn-x4']
+['espcn-x2', 'espcn-x3', 'espcn-x4', 'fsrcnn-ps-x2', 'fsrcnn-ps-x3', 'fsrcnn-ps-x4']
 >>> net = pretrained("espcn-x3")
 >>> net(torch.full((1, 1, 8, 6), 0.5)).shape
 torch.Size([1, 1, 24, 18])
