@@ -90,6 +90,21 @@ def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
     return info, which, offset, weight
 
 
+# (v_start, v_weight, h_start, h_weight, poly): see tables()
+Tables = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
+
+
+def tables(v_taps: Taps, h_taps: Taps, height: int, width: int, dtype: np.dtype) -> Tables:
+    """What the kernels read, as one argument: ``(v_start, v_weight, h_start, h_weight, poly)``,
+    the vertical and horizontal windows (:func:`windows`) and the horizontal table's periodic
+    interior (:func:`phases`), in ``dtype``."""
+    return (
+        *windows(v_taps, height, dtype),
+        *windows(h_taps, width, dtype),
+        phases(h_taps, width, dtype),
+    )
+
+
 # Threads: the kernels are serial and release the GIL; a call splits its blocks into one share
 # per thread, runs the first share itself and hands the others to this pool. numba's own
 # parallel loops measured worse here: its "workqueue" layer's sleeping workers were often woken
@@ -502,11 +517,11 @@ def _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, shi
 
 
 @njit(cache=True, fastmath=_FASTMATH, nogil=True)
-def _vertical_first(
-    src, out, v_start, v_weight, h_start, h_weight, poly, block, chunk, sums, first, last
-):
+def _vertical_first(src, out, both, block, chunk, sums, first, last):
     """Float ``(planes, H, W) -> (planes, Ho, Wo)`` in blocks of ``block`` output rows (plane by
-    plane), blocks ``first`` to ``last``; ``sums[item]``: each block's total."""
+    plane), blocks ``first`` to ``last`` (``both``: the two axes' :func:`tables`);
+    ``sums[item]``: each block's total."""
+    v_start, v_weight, h_start, h_weight, poly = both
     width, out_rows = src.shape[2], out.shape[1]
     per_plane = (out_rows + block - 1) // block
     # Work arrays once per share, not once per block.
@@ -524,27 +539,13 @@ def _vertical_first(
 
 
 @njit(cache=True, fastmath=_FASTMATH, nogil=True)
-def _horizontal_first(
-    src,
-    out,
-    v_start,
-    v_weight,
-    h_start,
-    h_weight,
-    poly,
-    shift,
-    rows,
-    block,
-    chunk,
-    sums,
-    first,
-    last,
-):
+def _horizontal_first(src, out, both, shift, rows, block, chunk, sums, first, last):
     """``(planes, H, W * C) -> (planes, Ho, Wo * C)`` in blocks of ``rows`` output rows (plane by
     plane), blocks ``first`` to ``last``: the horizontal pass of just the input rows they read
     (``block`` at a time) into a small intermediate, then the vertical pass. ``shift``: uint8
     data and int32 fixed-point weights, rounded as Pillow does after each pass; ``None``: float
-    data and weights. ``sums[item]``: each block's total."""
+    data and weights. ``both``: the two axes' :func:`tables`; ``sums[item]``: each block's total."""
+    v_start, v_weight, h_start, h_weight, poly = both
     out_rows, out_size = out.shape[1], out.shape[2]
     channels = out_size // h_start.shape[0]
     width = src.shape[2] // channels
@@ -604,9 +605,8 @@ def resample_2d(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
     the result is not finite (a NaN or infinity in ``x``: the tensor engine then keeps it to the
     outputs whose nonzero taps cover it; here zero weights would spread it)."""
     planes, height, width = x.shape
-    v_start, v_weight = windows(v_taps, height, x.dtype)
-    h_start, h_weight = windows(h_taps, width, x.dtype)
-    poly = phases(h_taps, width, x.dtype)
+    both = tables(v_taps, h_taps, height, width, x.dtype)
+    v_start, v_weight, h_start, h_weight, poly = both
     out_h, out_w = v_start.shape[0], h_start.shape[0]
     out = np.empty((planes, out_h, out_w), x.dtype)
     # The cost of each order: multiply-adds, and the values the horizontal pass moves in and out
@@ -617,22 +617,9 @@ def resample_2d(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
     horizontal_first = height * (width * cost + out_w * (h_taps + cost)) + out_h * out_w * v_taps
     if vertical_first <= horizontal_first:
         sums = np.empty(planes * -(-out_h // _BLOCK))
-        _in_parallel(
-            _vertical_first,
-            sums.size,
-            x,
-            out,
-            v_start,
-            v_weight,
-            h_start,
-            h_weight,
-            poly,
-            _BLOCK,
-            _CHUNK,
-            sums,
-        )
+        _in_parallel(_vertical_first, sums.size, x, out, both, _BLOCK, _CHUNK, sums)
     else:
-        sums = _horizontal_first_blocks(x, out, v_start, v_weight, h_start, h_weight, poly, None)
+        sums = _horizontal_first_blocks(x, out, both, None)
     return out if np.isfinite(sums).all() else None
 
 
@@ -640,46 +627,22 @@ def resample_pil_uint8(x: np.ndarray, v_taps: Taps, h_taps: Taps, shift: int) ->
     """``x`` uint8 ``(planes, H, W, C)``, contiguous; ``*_taps``: Pillow's fixed-point tables
     (integer weights scaled by ``2**shift``). Pillow's passes and rounding, exactly."""
     planes, height, width, channels = x.shape
-    v_start, v_weight = windows(v_taps, height, np.dtype(np.int32))
-    h_start, h_weight = windows(h_taps, width, np.dtype(np.int32))
-    poly = phases(h_taps, width, np.dtype(np.int32))
-    out = np.empty((planes, v_start.shape[0], h_start.shape[0] * channels), np.uint8)
-    rows = x.reshape(planes, height, width * channels)
-    _horizontal_first_blocks(rows, out, v_start, v_weight, h_start, h_weight, poly, shift)
-    return out.reshape(planes, out.shape[1], h_start.shape[0], channels)
+    both = tables(v_taps, h_taps, height, width, np.dtype(np.int32))
+    out_h, out_w = both[0].shape[0], both[2].shape[0]
+    out = np.empty((planes, out_h, out_w * channels), np.uint8)
+    _horizontal_first_blocks(x.reshape(planes, height, width * channels), out, both, shift)
+    return out.reshape(planes, out_h, out_w, channels)
 
 
 def _horizontal_first_blocks(
-    x: np.ndarray,
-    out: np.ndarray,
-    v_start: np.ndarray,
-    v_weight: np.ndarray,
-    h_start: np.ndarray,
-    h_weight: np.ndarray,
-    poly: tuple[np.ndarray, ...],
-    shift: int | None,
+    x: np.ndarray, out: np.ndarray, both: Tables, shift: int | None
 ) -> np.ndarray:
     """Run :func:`_horizontal_first` with blocks of output rows that read about ``_BLOCK``
     input rows each (a few rows are read twice, at the blocks' edges); returns the sums."""
-    out_h, in_h = out.shape[1], x.shape[1]
-    rows = min(out_h, max(8, int((_BLOCK - v_weight.shape[1]) * out_h / in_h)))
+    out_h, in_h, v_taps = out.shape[1], x.shape[1], both[1].shape[1]
+    rows = min(out_h, max(8, int((_BLOCK - v_taps) * out_h / in_h)))
     sums = np.empty(x.shape[0] * -(-out_h // rows))
-    _in_parallel(
-        _horizontal_first,
-        sums.size,
-        x,
-        out,
-        v_start,
-        v_weight,
-        h_start,
-        h_weight,
-        poly,
-        shift,
-        rows,
-        _BLOCK,
-        _CHUNK,
-        sums,
-    )
+    _in_parallel(_horizontal_first, sums.size, x, out, both, shift, rows, _BLOCK, _CHUNK, sums)
     return sums
 
 
