@@ -8,10 +8,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skimage.data
+import torch
 
 SHARED_DATA = (
     Path(os.environ.get("RESAMPLERS_SHARED", Path(__file__).parents[2] / "shared")) / "data"
 )
+
+
+@pytest.fixture(autouse=True)
+def _seeded() -> None:
+    """Every test draws the same random numbers on every run: a failure reproduces."""
+    torch.manual_seed(0)
+    np.random.seed(0)
 
 
 @pytest.fixture(scope="session")
