@@ -375,10 +375,18 @@ def _horizontal_phases(rows, start, weight, channels, poly, planes, sub, phase_o
     lo, hi = phases * k_lo, phases * (k_lo + count)
     span = rows.shape[1] // (step * channels)  # the step divides the width (in / gcd(in, out))
     group = sub.shape[1] // span
+    # x2 upscaling of single-channel rows: both phases read the rows as they are, in one sweep.
+    fused = step == 1 and channels == 1 and phases == 2 and which.shape[1] in (2, 4)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
-        if channels == 1:
+        total = (r1 - r0 - 1) * span + count
+        # Row r's interior lands at r * width_out + lo: the group's interiors are written as one
+        # (the values between them fall on the border outputs, computed last).
+        interiors = dst[r0:r1].reshape(-1)[lo * channels :]
+        if fused:
+            _two_phases(values, offset, p_weight, total, shift, interiors)
+        elif channels == 1:
             _deinterleave(values, step, sub)
         else:
             _deinterleave(values, channels, planes)
@@ -386,22 +394,49 @@ def _horizontal_phases(rows, start, weight, channels, poly, planes, sub, phase_o
                 _deinterleave(
                     planes[c, : values.shape[0] // channels], step, sub[c * step : (c + 1) * step]
                 )
-        total = (r1 - r0 - 1) * span + count
-        for e in range(stride):
-            j, c = e // channels, e % channels
-            _phase_taps(
-                sub[c * step : (c + 1) * step],
-                which[j],
-                offset[j],
-                p_weight[j],
-                phase_out[e, :total],
-            )
-        # Row r's interior lands at r * width_out + lo: the group's interiors interleave as one
-        # (the values between them fall on the border outputs, computed next).
-        _interleave(phase_out, total, shift, dst[r0:r1].reshape(-1)[lo * channels :])
+        if not fused:
+            for e in range(stride):
+                j, c = e // channels, e % channels
+                _phase_taps(
+                    sub[c * step : (c + 1) * step],
+                    which[j],
+                    offset[j],
+                    p_weight[j],
+                    phase_out[e, :total],
+                )
+            _interleave(phase_out, total, shift, interiors)
         for r in range(r0, r1):
             _windows(rows[r], start, weight, channels, 0, lo, shift, dst[r])
             _windows(rows[r], start, weight, channels, hi, start.shape[0], shift, dst[r])
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _two_phases(values, offset, weight, count, shift, out):
+    """``out[2 * k + j] = _store(sum_t weight[j, t] * values[offset[j, t] + k], shift)`` for
+    ``k < count``, ``j < 2``, 2 or 4 taps: the unit-step (x2 upscaling) interior of
+    :func:`_horizontal_phases` in one sweep, where deinterleaving (a copy), the phase taps and
+    the interleave took three. Slices, not ``values[offset + k]``: an index that may be negative
+    costs a wraparound select per load, and the loop stays scalar."""
+    a0, a1, b0, b1 = weight[0, 0], weight[0, 1], weight[1, 0], weight[1, 1]
+    p0 = values[offset[0, 0] : offset[0, 0] + count]
+    p1 = values[offset[0, 1] : offset[0, 1] + count]
+    q0 = values[offset[1, 0] : offset[1, 0] + count]
+    q1 = values[offset[1, 1] : offset[1, 1] + count]
+    if weight.shape[1] == 2:
+        for k in range(count):
+            out[2 * k] = _store(a0 * p0[k] + a1 * p1[k], shift)
+            out[2 * k + 1] = _store(b0 * q0[k] + b1 * q1[k], shift)
+        return
+    a2, a3, b2, b3 = weight[0, 2], weight[0, 3], weight[1, 2], weight[1, 3]
+    p2 = values[offset[0, 2] : offset[0, 2] + count]
+    p3 = values[offset[0, 3] : offset[0, 3] + count]
+    q2 = values[offset[1, 2] : offset[1, 2] + count]
+    q3 = values[offset[1, 3] : offset[1, 3] + count]
+    for k in range(count):
+        a = (a0 * p0[k] + a1 * p1[k]) + (a2 * p2[k] + a3 * p3[k])
+        b = (b0 * q0[k] + b1 * q1[k]) + (b2 * q2[k] + b3 * q3[k])
+        out[2 * k] = _store(a, shift)
+        out[2 * k + 1] = _store(b, shift)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
