@@ -520,23 +520,25 @@ def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, shift, d
 
 
 @njit(cache=True)
-def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype):
-    """The horizontal pass's work arrays: one row per channel, deinterleaved input and phase
-    outputs where ``poly`` is periodic (:func:`_horizontal_phases`), else the lanes of
+def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data_dtype):
+    """The horizontal pass's work arrays: one row per channel and the deinterleaved input (in
+    the input's ``data_dtype``: uint8 moves a quarter of the bytes int32 would) and the phase
+    outputs (``dtype``) where ``poly`` is periodic (:func:`_horizontal_phases`), else the lanes of
     :func:`_horizontal` (the others empty)."""
     phases, step, count = poly[0][0], poly[0][1], poly[0][3]
     empty = np.empty((0, 0), dtype)
+    empty_data = np.empty((0, 0), data_dtype)
     if count > 0:
         span = width // step
         group = max(1, _GROUP_VALUES // (width * channels))
-        planes = np.empty((channels, group * width), dtype) if channels > 1 else empty
-        sub = np.empty((step * channels, group * span), dtype)
+        planes = np.empty((channels, group * width), data_dtype) if channels > 1 else empty_data
+        sub = np.empty((step * channels, group * span), data_dtype)
         phase_out = np.empty((phases * channels, group * span), dtype)
         return planes, sub, phase_out, empty, empty
     span = _span(h_start, h_weight.shape[1], chunk) * channels
     lanes = np.empty((span, block + _PAD), dtype)
     out_lanes = np.empty((chunk * channels, block + _PAD), dtype)
-    return empty, empty, empty, lanes, out_lanes
+    return empty_data, empty_data, empty, lanes, out_lanes
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -561,7 +563,7 @@ def _vertical_first(src, out, both, block, chunk, sums, first, last):
     per_plane = (out_rows + block - 1) // block
     # Work arrays once per share, not once per block.
     mid_rows = np.empty((block, width), src.dtype)
-    buffers = _buffers(width, h_start, h_weight, poly, 1, block, chunk, src.dtype)
+    buffers = _buffers(width, h_start, h_weight, poly, 1, block, chunk, src.dtype, src.dtype)
     for item in range(first, last):
         p, o0 = item // per_plane, (item % per_plane) * block
         n = min(block, out_rows - o0)
@@ -589,7 +591,9 @@ def _horizontal_first(src, out, both, shift, rows, block, chunk, sums, first, la
     # Work arrays once per share, not once per block; the intermediate grows if a block reads
     # more input rows than the ones before.
     mid_rows = np.empty((0, out_size), src.dtype)
-    buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype)
+    buffers = _buffers(
+        width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype, src.dtype
+    )
     acc = np.empty(out_size, v_weight.dtype)
     for item in range(first, last):
         p, o0 = item // per_plane, (item % per_plane) * rows
