@@ -39,7 +39,7 @@ TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-12}
 def calls(monkeypatch) -> list[str]:
     """The names of the compiled entry points that ``resize`` calls."""
     seen: list[str] = []
-    for name in ("resample_2d", "resample_pil_uint8"):
+    for name in ("resample_2d", "resample_3d", "resample_pil_uint8"):
         original = getattr(compiled, name)
 
         def spy(*args, _original=original, _name=name):
@@ -92,11 +92,62 @@ def test_float_presets_equal_engine(astronaut, calls, compat, method, size) -> N
     ],
 )
 def test_3d_equals_engine(calls, shape, size) -> None:
-    """Volumes: the last two axes compiled, the first by the tensor engine."""
+    """Volumes: all three axes compiled (only the last two where the depth keeps its size)."""
     x = torch.rand(*shape, generator=torch.Generator().manual_seed(0))
     fast, engine = _both(x, size, "cubic")
-    assert calls == ["resample_2d"]
+    assert calls == ["resample_3d" if size[0] != shape[2] else "resample_2d"]
     torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("depth", "out_depth", "method"),
+    [
+        (64, 16, "cubic"),
+        (45, 15, "lanczos3"),
+        (30, 77, "cubic"),
+        (21, 63, "linear"),
+        (50, 33, "box"),
+    ],
+)
+def test_3d_in_blocks_of_slices(monkeypatch, depth, out_depth, method) -> None:
+    """With blocks of a few slices (the smallest the block size allows), the slices that two
+    blocks share are carried over, not recomputed: the result still equals the engine's, down
+    and up, on integer and other factors (x3 up: windows that do not start in order)."""
+    monkeypatch.setattr(compiled, "_VOLUME_BLOCK_BYTES", 1)
+    computed = []
+    planes = compiled._planes
+
+    def count(x, both, out):
+        computed.append(x.shape[0])
+        return planes(x, both, out)
+
+    monkeypatch.setattr(compiled, "_planes", count)
+    x = torch.rand(2, 1, depth, 20, 18, dtype=torch.float64)
+    fast, engine = _both(x, (out_depth, 10, 27), method)
+    torch.testing.assert_close(fast, engine, atol=TOLERANCE[torch.float64], rtol=0)
+    assert len(computed) > 4  # several blocks per volume
+    assert sum(computed) == 2 * depth  # two volumes: each input slice resampled in 2-D once
+
+
+def test_3d_calls_from_many_threads(monkeypatch) -> None:
+    """Each calling thread has its own work buffers: concurrent volumes equal sequential ones."""
+    monkeypatch.setattr(compiled, "_VOLUME_BLOCK_BYTES", 20_000)  # a few blocks each
+    gen = torch.Generator().manual_seed(3)
+    volumes = [torch.rand(1, 1, 40 + 8 * i, 30, 26, generator=gen) for i in range(4)]
+    alone = [resamplers.resize(v, size=(17, 15, 40), method="cubic") for v in volumes]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda v: resamplers.resize(v, size=(17, 15, 40)), volumes * 3))
+    for got, want in zip(together, alone * 3, strict=True):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+
+
+def test_3d_non_finite_input_takes_the_engine() -> None:
+    x = torch.rand(1, 1, 16, 20, 20, dtype=torch.float64)
+    x[0, 0, 9, 3, 4] = float("nan")
+    out = resamplers.resize(x, size=(8, 10, 10), method="cubic")
+    engine = _both(x, (8, 10, 10), "cubic")[1]
+    torch.testing.assert_close(out, engine, equal_nan=True)
+    assert 0 < int(out.isnan().sum()) <= 4**3
 
 
 # Periodic horizontal tables (``to_polyphase``) take the pass along the rows (deinterleaved by

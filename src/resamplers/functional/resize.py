@@ -361,14 +361,14 @@ def _run_arithmetic(
     compiled = compiled and (integer is None or plan.uint8_rounding == "final")
     out = None
     if compiled and work.numel() >= _COMPILED_MIN_NUMEL:
-        out = _run_compiled_float(work, first, plan)
+        out = _run_compiled_float(work, plan)
     # Any batch layout is (N, 1, *spatial) to F.interpolate; exact per-pass rounding is not.
     if out is None and interpolate is not None and plan.uint8_rounding == "final":
         out = interpolate(work.reshape(-1, 1, *work.shape[first:]))
         if out is not None:
             out = out.reshape(*work.shape[:first], *out.shape[2:])
     if out is None and compiled and work.numel() < _COMPILED_MIN_NUMEL:
-        out = _run_compiled_float(work, first, plan)
+        out = _run_compiled_float(work, plan)
     if out is None:
         out = _apply_plan(work, tuple(range(first, x.ndim)), plan, integer)
     if integer is not None and out.dtype.is_floating_point:
@@ -402,18 +402,19 @@ def _compiled() -> ModuleType | None:
     return module
 
 
-def _run_compiled_float(work: Tensor, first: int, plan: Plan) -> Tensor | None:
-    """The compiled kernel on ``work`` (batch axes, then the spatial axes; contiguous) for the
-    last two axes, then the tensor engine for a third (the outermost: whole contiguous planes);
-    ``None`` for a non-finite result (NaN/inf inputs take the tensor engine)."""
-    planes = work.detach().reshape(-1, *work.shape[-2:]).numpy()
-    out = _compiled().resample_2d(planes, *plan.taps[-2:])  # type: ignore[arg-type]
+def _run_compiled_float(work: Tensor, plan: Plan) -> Tensor | None:
+    """The compiled kernels on ``work`` (batch axes, then the spatial axes; contiguous): the last
+    two axes, and a third where it is resampled too; ``None`` for a non-finite result (NaN/inf
+    inputs take the tensor engine)."""
+    resampled = 3 if len(plan.taps) == 3 and plan.taps[0] is not None else 2
+    data = work.detach().reshape(-1, *work.shape[-resampled:]).numpy()
+    if resampled == 3:
+        out = _compiled().resample_3d(data, *plan.taps)  # type: ignore[arg-type]
+    else:
+        out = _compiled().resample_2d(data, *plan.taps[-2:])  # type: ignore[arg-type]
     if out is None:
         return None
-    result = torch.from_numpy(out).reshape(*work.shape[:-2], *out.shape[1:])
-    if len(plan.taps) == 3 and plan.taps[0] is not None:
-        result = apply_taps(result, first, plan.taps[0])
-    return result
+    return torch.from_numpy(out).reshape(*work.shape[:-resampled], *out.shape[1:])
 
 
 def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
