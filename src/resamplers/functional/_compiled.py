@@ -560,15 +560,18 @@ def _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, shi
 
 @njit(cache=True, fastmath=_FASTMATH, nogil=True)
 def _vertical_first(src, out, both, block, chunk, sums, first, last):
-    """Float ``(planes, H, W) -> (planes, Ho, Wo)`` in blocks of ``block`` output rows (plane by
-    plane), blocks ``first`` to ``last`` (``both``: the two axes' :func:`tables`);
-    ``sums[item]``: each block's total."""
+    """``(planes, H, W * C) -> (planes, Ho, Wo * C)`` (``C`` channels interleaved; float data, or
+    integer data into a float ``out``) in blocks of ``block`` output rows (plane by plane),
+    blocks ``first`` to ``last`` (``both``: the two axes' :func:`tables`); ``sums[item]``: each
+    block's total."""
     v_start, v_weight, h_start, h_weight, poly = both
-    width, out_rows = src.shape[2], out.shape[1]
+    out_rows = out.shape[1]
+    channels = out.shape[2] // h_start.shape[0]
+    width = src.shape[2] // channels
     per_plane = (out_rows + block - 1) // block
     # Work arrays once per share, not once per block.
-    mid_rows = np.empty((block, width), src.dtype)
-    buffers = _buffers(width, h_start, h_weight, poly, 1, block, chunk, src.dtype, src.dtype)
+    mid_rows = np.empty((block, src.shape[2]), out.dtype)
+    buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, out.dtype, out.dtype)
     for item in range(first, last):
         p, o0 = item // per_plane, (item % per_plane) * block
         n = min(block, out_rows - o0)
@@ -576,7 +579,7 @@ def _vertical_first(src, out, both, block, chunk, sums, first, last):
         for r in range(n):
             _rows(src[p], v_start[o0 + r], v_weight[o0 + r], mid[r])
         dst = out[p, o0 : o0 + n]
-        _horizontal_any(mid, h_start, h_weight, poly, 1, chunk, buffers, None, dst)
+        _horizontal_any(mid, h_start, h_weight, poly, channels, chunk, buffers, None, dst)
         sums[item] = dst.sum()
 
 
@@ -595,7 +598,7 @@ def _horizontal_first(src, out, both, shift, rows, block, chunk, sums, first, la
     per_plane = (out_rows + rows - 1) // rows
     # Work arrays once per share, not once per block; the intermediate grows if a block reads
     # more input rows than the ones before.
-    mid_rows = np.empty((0, out_size), src.dtype)
+    mid_rows = np.empty((0, out_size), out.dtype)  # uint8 for Pillow's path, else floats
     buffers = _buffers(
         width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype, src.dtype
     )
@@ -606,7 +609,7 @@ def _horizontal_first(src, out, both, shift, rows, block, chunk, sums, first, la
         y0 = v_start[o0 : o0 + n].min()  # not monotonic: see _horizontal
         y1 = v_start[o0 : o0 + n].max() + v_taps
         if mid_rows.shape[0] < y1 - y0:
-            mid_rows = np.empty((y1 - y0, out_size), src.dtype)
+            mid_rows = np.empty((y1 - y0, out_size), out.dtype)
         mid = mid_rows[: y1 - y0]
         for y in range(y0, y1, block):
             y_end = min(y + block, y1)
@@ -645,20 +648,30 @@ def _span(start, taps, chunk):
 
 
 def resample_2d(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
-    """``x`` float32/float64 ``(planes, H, W)``, contiguous: both axes resampled, or ``None`` if
-    the result is not finite (a NaN or infinity in ``x``: the tensor engine then keeps it to the
-    outputs whose nonzero taps cover it; here zero weights would spread it)."""
-    both = tables(v_taps, h_taps, x.shape[1], x.shape[2], x.dtype)
-    out = np.empty((x.shape[0], both[0].shape[0], both[2].shape[0]), x.dtype)
-    return out if _planes(x, both, out) else None
+    """``x`` ``(planes, H, W)`` or ``(planes, H, W, C)`` (channels interleaved, as in HWC
+    images), contiguous: both axes resampled, or ``None`` if the result is not finite (a NaN or
+    infinity in ``x``: the tensor engine then keeps it to the outputs whose nonzero taps cover
+    it; here zero weights would spread it). float32/float64 in float32/float64 arithmetic;
+    uint8/uint16 read as they are, in float32 arithmetic, and a float32 result (not rounded)."""
+    planes, height, width = x.shape[:3]
+    channels = x.shape[3] if x.ndim == 4 else 1
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    both = tables(v_taps, h_taps, height, width, dtype)
+    out_h, out_w = both[0].shape[0], both[2].shape[0]
+    out = np.empty((planes, out_h, out_w * channels), dtype)
+    if not _planes(x.reshape(planes, height, width * channels), both, out):
+        return None
+    return out.reshape(planes, out_h, out_w, *x.shape[3:])
 
 
 def _planes(x: np.ndarray, both: Tables, out: np.ndarray) -> bool:
-    """``out[:] = `` the last two axes of ``x`` resampled (``both``: their :func:`tables`), in
-    the cheaper order; whether the result is finite."""
-    planes, height, width = x.shape
+    """``out[:] = `` the last two axes of ``x`` (``(planes, H, W * C)``, ``C = out.shape[2] //
+    Wo`` channels interleaved) resampled (``both``: their :func:`tables`), in the cheaper order;
+    whether the result is finite."""
+    planes, height = x.shape[:2]
     v_start, v_weight, h_start, h_weight, poly = both
     out_h, out_w = v_start.shape[0], h_start.shape[0]
+    width = x.shape[2] // (out.shape[2] // out_w)  # pixels (the channels scale every term)
     # The cost of each order: multiply-adds, and the values the horizontal pass moves in and out
     # (transposed or, for a periodic table, deinterleaved and interleaved).
     v_taps, h_taps = v_weight.shape[1], h_weight.shape[1]

@@ -338,8 +338,11 @@ def _run_arithmetic(
             return _run_compiled_pil(x, spatial, plan)
         work_dtype = torch.int32  # Pillow's own fixed-point arithmetic, exactly
     elif integer is not None:
+        once = plan.uint8_rounding == "final"
+        if once and compiled and len(spatial) == 2 and x.numel() >= _COMPILED_MIN_NUMEL:
+            return _run_compiled_integer(x, spatial, plan)
         # float64 keeps per-pass rounding exact (MATLAB); one rounding at the end needs less.
-        work_dtype = torch.float64 if plan.uint8_rounding != "final" else torch.float32
+        work_dtype = torch.float32 if once else torch.float64
     elif x.dtype in FLOAT_DTYPES:
         work_dtype = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
     else:
@@ -417,10 +420,12 @@ def _run_compiled_float(work: Tensor, plan: Plan) -> Tensor | None:
     return torch.from_numpy(out).reshape(*work.shape[:-resampled], *out.shape[1:])
 
 
-def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
-    """Pillow's uint8 arithmetic on an ``(outer, H, W, inner)`` view of ``x`` in its memory order
-    (HWC images and channels_last tensors interleave their channels: no copy); other layouts are
-    copied to planes first."""
+def _interleaved_planes(
+    x: Tensor, spatial: tuple[int, ...]
+) -> tuple[np.ndarray, Callable[[np.ndarray], Tensor]]:
+    """``x`` as ``(outer, H, W, inner)`` in its memory order (HWC images and channels_last
+    tensors interleave their channels: no copy; other layouts are copied to planes first), and
+    the function that puts a result ``(outer, Ho, Wo, inner)`` back in ``x``'s layout."""
     h, w = spatial
     batch = [a for a in range(x.ndim) if a not in spatial]
     by_stride = sorted(batch, key=lambda a: -x.stride(a))
@@ -434,11 +439,34 @@ def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor
     shape = view.shape
     inner = math.prod(shape[len(outer) + 2 :])
     planes = view.reshape(-1, shape[len(outer)], shape[len(outer) + 1], inner).numpy()
+
+    def back(out: np.ndarray) -> Tensor:
+        out_shape = list(shape)
+        out_shape[len(outer) : len(outer) + 2] = out.shape[1:3]
+        return torch.from_numpy(out).reshape(out_shape).permute(tuple(np.argsort(perm)))
+
+    return planes, back
+
+
+def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
+    """Pillow's uint8 arithmetic on the pixels in memory order (:func:`_interleaved_planes`)."""
+    planes, back = _interleaved_planes(x, spatial)
     fixed = [_pil_fixed_point(taps) for taps in plan.taps]  # type: ignore[arg-type]
-    out = _compiled().resample_pil_uint8(planes, *fixed, _PIL_PRECISION_BITS)
-    out_shape = list(shape)
-    out_shape[len(outer) : len(outer) + 2] = out.shape[1:3]
-    return torch.from_numpy(out).reshape(out_shape).permute(tuple(np.argsort(perm)))
+    return back(_compiled().resample_pil_uint8(planes, *fixed, _PIL_PRECISION_BITS))
+
+
+def _run_compiled_integer(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
+    """uint8/uint16 images rounded once at the end: the kernels read the pixels in memory order
+    (:func:`_interleaved_planes`; no float copy of the image) and sum in float32; the float32
+    result is rounded half up and clamped, as on the other paths."""
+    planes, back = _interleaved_planes(x, spatial)
+    out = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
+    assert out is not None  # integers are finite
+    low, high = _INTEGER_RANGES[x.dtype]
+    out += 0.5
+    np.floor(out, out=out)
+    np.clip(out, low, high, out=out)
+    return back(out.astype(planes.dtype))
 
 
 def _apply_plan(
