@@ -287,6 +287,30 @@ def test_integer_images_are_read_in_place(astronaut, camera, monkeypatch, size, 
     assert seen == [True, True]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("size", SIZES)
+def test_float_hwc_images_are_read_in_place(astronaut, monkeypatch, size, dtype) -> None:
+    """HWC float images and channels_last tensors go to the kernels as they are (channels
+    interleaved, no copy to planes) and equal the planar path."""
+    image = (astronaut / 255).astype(dtype)
+    seen: list[bool] = []
+    original = compiled.resample_2d
+
+    def spy(x, *taps):
+        seen.append(x.ndim == 4 and x.shape[3] == 3 and np.shares_memory(x, image))
+        return original(x, *taps)
+
+    monkeypatch.setattr(compiled, "resample_2d", spy)
+    channels_last = torch.from_numpy(image).permute(2, 0, 1)[None]
+    planar = resamplers.resize(channels_last.contiguous(), size=size, method="cubic")
+    got_hwc = resamplers.resize(image, size=size, method="cubic")
+    got_cl = resamplers.resize(channels_last, size=size, method="cubic")
+    tolerance = TOLERANCE[torch.float32 if dtype == np.float32 else torch.float64]
+    torch.testing.assert_close(got_cl, planar, atol=tolerance, rtol=0)
+    np.testing.assert_allclose(got_hwc, planar[0].permute(1, 2, 0).numpy(), atol=tolerance, rtol=0)
+    assert seen == [False, True, True]  # the planar tensor, then in place twice
+
+
 def test_thread_counts_agree(astronaut) -> None:
     x = _image(astronaut, torch.float32).repeat(4, 1, 1, 1)
     img = np.ascontiguousarray(np.tile(astronaut, (4, 4, 1)))

@@ -345,6 +345,18 @@ def _run_arithmetic(
         work_dtype = torch.float32 if once else torch.float64
     elif x.dtype in FLOAT_DTYPES:
         work_dtype = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
+        if (
+            compiled
+            and len(spatial) == 2
+            and x.dtype == work_dtype
+            and x.numel() >= _COMPILED_MIN_NUMEL
+        ):
+            # In memory order (HWC images, channels_last tensors: no copy to planes).
+            planes, back = _interleaved_planes(x, spatial)
+            out = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
+            if out is not None:
+                return back(out)
+            compiled = False  # NaN/inf: the paths below, without running the kernels again
     else:
         raise TypeError(
             f"x: dtype {x.dtype} is not supported by method {method!r}; use uint8, uint16 or a "
@@ -426,6 +438,7 @@ def _interleaved_planes(
     """``x`` as ``(outer, H, W, inner)`` in its memory order (HWC images and channels_last
     tensors interleave their channels: no copy; other layouts are copied to planes first), and
     the function that puts a result ``(outer, Ho, Wo, inner)`` back in ``x``'s layout."""
+    x = x.detach()
     h, w = spatial
     batch = [a for a in range(x.ndim) if a not in spatial]
     by_stride = sorted(batch, key=lambda a: -x.stride(a))
