@@ -141,6 +141,29 @@ def test_3d_calls_from_many_threads(monkeypatch) -> None:
         torch.testing.assert_close(got, want, rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.uint16])
+def test_3d_integer_volumes_are_read_as_they_are(monkeypatch, dtype) -> None:
+    """Integer volumes reach the kernels in their own dtype (no float32 copy) and come out as
+    the float32 resize rounded once (within 1 level)."""
+    seen: list[np.dtype] = []
+    original = compiled.resample_3d
+
+    def spy(x, *taps):
+        seen.append(x.dtype)
+        return original(x, *taps)
+
+    monkeypatch.setattr(compiled, "resample_3d", spy)
+    high = 255 if dtype == torch.uint8 else 65535
+    volume = (torch.rand(1, 1, 40, 36, 30) * high).round().to(dtype)
+    got = resamplers.resize(volume, size=(15, 50, 22), method="cubic")
+    want = resamplers.resize(volume.float(), size=(15, 50, 22), method="cubic")
+    want = torch.floor(want + 0.5).clamp(0, high)
+    assert got.dtype == dtype
+    diff = (got.double() - want.double()).abs()
+    assert diff.max() <= 1 and (diff == 0).double().mean() > 0.99
+    assert seen == [np.dtype(str(dtype).removeprefix("torch.")), np.dtype(np.float32)]
+
+
 def test_3d_non_finite_input_takes_the_engine() -> None:
     x = torch.rand(1, 1, 16, 20, 20, dtype=torch.float64)
     x[0, 0, 9, 3, 4] = float("nan")

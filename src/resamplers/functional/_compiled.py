@@ -687,19 +687,21 @@ def _planes(x: np.ndarray, both: Tables, out: np.ndarray) -> bool:
 
 
 def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
-    """``x`` float32/float64 ``(volumes, D, H, W)``, contiguous: all three axes resampled, or
-    ``None`` as :func:`resample_2d`. Blocks of output slices: the 2-D pass of the input slices a
-    block reads that the block before did not (each input slice once), then the depth pass
-    (:func:`_rows` over whole slices). The intermediate is the slices of one block (about
-    ``_VOLUME_BLOCK_BYTES``), not the whole volume resampled in 2-D."""
+    """``x`` ``(volumes, D, H, W)``, contiguous: all three axes resampled, or ``None`` as
+    :func:`resample_2d` (integer volumes likewise read as they are, float32 result). Blocks of
+    output slices: the 2-D pass of the input slices a block reads that the block before did not
+    (each input slice once), then the depth pass (:func:`_rows` over whole slices). The
+    intermediate is the slices of one block (about ``_VOLUME_BLOCK_BYTES``), not the whole volume
+    resampled in 2-D."""
     volumes, depth, height, width = x.shape
-    both = tables(v_taps, h_taps, height, width, x.dtype)
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)  # as resample_2d
+    both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = both[0].shape[0], both[2].shape[0]
-    d_start, d_weight = windows(d_taps, depth, x.dtype)
+    d_start, d_weight = windows(d_taps, depth, dtype)
     out_d, taps = d_weight.shape
     plane = out_h * out_w
-    out = np.empty((volumes, out_d, out_h, out_w), x.dtype)
-    slices = max(2 * taps, _VOLUME_BLOCK_BYTES // (plane * x.itemsize))
+    out = np.empty((volumes, out_d, out_h, out_w), dtype)
+    slices = max(2 * taps, _VOLUME_BLOCK_BYTES // (plane * dtype.itemsize))
     per_block = max(1, (slices - taps) * out_d // depth)
     spans = [
         (o0, min(o0 + per_block, out_d), int(d_start[o0 : o0 + per_block].min()))
@@ -707,8 +709,8 @@ def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.n
     ]
     widest = max(int(d_start[o0:o1].max()) + taps - y0 for o0, o1, y0 in spans)
     # Two buffers, swapped: a block's slices are copied from the one before where they overlap.
-    mid = _scratch(0, (widest, out_h, out_w), x.dtype)
-    before = _scratch(1, mid.shape, x.dtype) if len(spans) > 1 else mid
+    mid = _scratch(0, (widest, out_h, out_w), dtype)
+    before = _scratch(1, mid.shape, dtype) if len(spans) > 1 else mid
     for v in range(volumes):
         done0 = done1 = 0  # the input slices in ``before``: [done0, done1)
         for o0, o1, y0 in spans:

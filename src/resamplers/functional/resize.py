@@ -341,8 +341,11 @@ def _run_arithmetic(
         once = plan.uint8_rounding == "final"
         if once and compiled and len(spatial) == 2 and x.numel() >= _COMPILED_MIN_NUMEL:
             return _run_compiled_integer(x, spatial, plan)
-        # float64 keeps per-pass rounding exact (MATLAB); one rounding at the end needs less.
+        # float64 keeps per-pass rounding exact (MATLAB); one rounding at the end needs less,
+        # and compiled volumes read the integers as they are (the kernels sum in float32).
         work_dtype = torch.float32 if once else torch.float64
+        if once and compiled and len(spatial) == 3 and x.numel() >= _COMPILED_MIN_NUMEL:
+            work_dtype = x.dtype
     elif x.dtype in FLOAT_DTYPES:
         work_dtype = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
         if (
@@ -376,19 +379,19 @@ def _run_arithmetic(
     compiled = compiled and (integer is None or plan.uint8_rounding == "final")
     out = None
     if compiled and work.numel() >= _COMPILED_MIN_NUMEL:
-        out = _run_compiled_float(work, plan)
+        out = _run_compiled_planes(work, plan)
     # Any batch layout is (N, 1, *spatial) to F.interpolate; exact per-pass rounding is not.
     if out is None and interpolate is not None and plan.uint8_rounding == "final":
         out = interpolate(work.reshape(-1, 1, *work.shape[first:]))
         if out is not None:
             out = out.reshape(*work.shape[:first], *out.shape[2:])
     if out is None and compiled and work.numel() < _COMPILED_MIN_NUMEL:
-        out = _run_compiled_float(work, plan)
+        out = _run_compiled_planes(work, plan)
     if out is None:
         out = _apply_plan(work, tuple(range(first, x.ndim)), plan, integer)
     if integer is not None and out.dtype.is_floating_point:
         low, high = _INTEGER_RANGES[integer]
-        out = torch.floor(out + 0.5).clamp_(low, high)
+        out = out.add_(0.5).floor_().clamp_(low, high)  # in place: out is this call's own
     return out.to(x.dtype).permute(tuple(perm.index(a) for a in range(x.ndim)))
 
 
@@ -417,10 +420,10 @@ def _compiled() -> ModuleType | None:
     return module
 
 
-def _run_compiled_float(work: Tensor, plan: Plan) -> Tensor | None:
-    """The compiled kernels on ``work`` (batch axes, then the spatial axes; contiguous): the last
-    two axes, and a third where it is resampled too; ``None`` for a non-finite result (NaN/inf
-    inputs take the tensor engine)."""
+def _run_compiled_planes(work: Tensor, plan: Plan) -> Tensor | None:
+    """The compiled kernels on ``work`` (batch axes, then the spatial axes; contiguous; float, or
+    integers into a float32 result): the last two axes, and a third where it is resampled too;
+    ``None`` for a non-finite result (NaN/inf inputs take the tensor engine)."""
     resampled = 3 if len(plan.taps) == 3 and plan.taps[0] is not None else 2
     data = work.detach().reshape(-1, *work.shape[-resampled:]).numpy()
     if resampled == 3:
