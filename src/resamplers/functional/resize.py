@@ -479,6 +479,8 @@ def _run_compiled_integer(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Te
     out = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
     assert out is not None  # integers are finite
     low, high = _INTEGER_RANGES[x.dtype]
+    # NumPy, not torch: torch's OpenMP threads would keep spinning on the cores that the next
+    # call's kernel threads need (2 threads: 3.5 -> 6.8 ms per call when rounded with torch).
     out += 0.5
     np.floor(out, out=out)
     np.clip(out, low, high, out=out)
