@@ -18,8 +18,9 @@ contiguous in memory, so that LLVM vectorizes it:
   the contiguous lanes, the taps run exactly as vertically, and the result is transposed back.
   Short dot products along a row measured 1.5-2.5x slower (the reduction does not vectorize).
 
-Floats take the cheaper order (``resample_2d``); either way a block of output rows runs both
-passes while its intermediate is in cache. ``compat="pil"`` on uint8 runs Pillow's order and
+Floats, and integer images rounded once at the end, take the cheaper order (``resample_2d``,
+float sums); either way a block of output rows runs both passes while its intermediate is in
+cache. ``compat="pil"`` on uint8 runs Pillow's order and
 arithmetic: horizontal pass first, int32 sums of 22-bit fixed-point weights, rounded and clipped
 to uint8 between the passes: bit-exact to the tensor engine and to Pillow. The kernels are
 serial and release the GIL: a call splits its blocks into ``torch.get_num_threads()`` shares,
@@ -589,7 +590,8 @@ def _horizontal_first(src, out, both, shift, rows, block, chunk, sums, first, la
     plane), blocks ``first`` to ``last``: the horizontal pass of just the input rows they read
     (``block`` at a time) into a small intermediate, then the vertical pass. ``shift``: uint8
     data and int32 fixed-point weights, rounded as Pillow does after each pass; ``None``: float
-    data and weights. ``both``: the two axes' :func:`tables`; ``sums[item]``: each block's total."""
+    weights and ``out`` (float data, or integer data read as it is). ``both``: the two axes'
+    :func:`tables`; ``sums[item]``: each block's total."""
     v_start, v_weight, h_start, h_weight, poly = both
     out_rows, out_size = out.shape[1], out.shape[2]
     channels = out_size // h_start.shape[0]
@@ -655,13 +657,19 @@ def resample_2d(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
     uint8/uint16 read as they are, in float32 arithmetic, and a float32 result (not rounded)."""
     planes, height, width = x.shape[:3]
     channels = x.shape[3] if x.ndim == 4 else 1
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    dtype = _sum_dtype(x.dtype)
     both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = both[0].shape[0], both[2].shape[0]
     out = np.empty((planes, out_h, out_w * channels), dtype)
     if not _planes(x.reshape(planes, height, width * channels), both, out):
         return None
     return out.reshape(planes, out_h, out_w, *x.shape[3:])
+
+
+def _sum_dtype(dtype: np.dtype) -> np.dtype:
+    """The weights' and the result's dtype for data of ``dtype``: floats their own, integers
+    float32."""
+    return dtype if dtype.kind == "f" else np.dtype(np.float32)
 
 
 def _planes(x: np.ndarray, both: Tables, out: np.ndarray) -> bool:
@@ -694,7 +702,7 @@ def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.n
     intermediate is the slices of one block (about ``_VOLUME_BLOCK_BYTES``), not the whole volume
     resampled in 2-D."""
     volumes, depth, height, width = x.shape
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)  # as resample_2d
+    dtype = _sum_dtype(x.dtype)
     both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = both[0].shape[0], both[2].shape[0]
     d_start, d_weight = windows(d_taps, depth, dtype)

@@ -340,7 +340,9 @@ def _run_arithmetic(
     elif integer is not None:
         once = plan.uint8_rounding == "final"
         if once and compiled and len(spatial) == 2 and x.numel() >= _COMPILED_MIN_NUMEL:
-            return _run_compiled_integer(x, spatial, plan)
+            out = _run_compiled_2d(x, spatial, plan)
+            assert out is not None  # integers are finite
+            return out
         # float64 keeps per-pass rounding exact (MATLAB); one rounding at the end needs less,
         # and compiled volumes read the integers as they are (the kernels sum in float32).
         work_dtype = torch.float32 if once else torch.float64
@@ -354,11 +356,9 @@ def _run_arithmetic(
             and x.dtype == work_dtype
             and x.numel() >= _COMPILED_MIN_NUMEL
         ):
-            # In memory order (HWC images, channels_last tensors: no copy to planes).
-            planes, back = _interleaved_planes(x, spatial)
-            out = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
+            out = _run_compiled_2d(x, spatial, plan)
             if out is not None:
-                return back(out)
+                return out
             compiled = False  # NaN/inf: the paths below, without running the kernels again
     else:
         raise TypeError(
@@ -471,20 +471,25 @@ def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor
     return back(_compiled().resample_pil_uint8(planes, *fixed, _PIL_PRECISION_BITS))
 
 
-def _run_compiled_integer(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
-    """uint8/uint16 images rounded once at the end: the kernels read the pixels in memory order
-    (:func:`_interleaved_planes`; no float copy of the image) and sum in float32; the float32
-    result is rounded half up and clamped, as on the other paths."""
+def _run_compiled_2d(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor | None:
+    """A 2-D resize by the kernels on the pixels in memory order (:func:`_interleaved_planes`:
+    HWC images and channels_last tensors are not copied to planes, integers not to float), in
+    ``x``'s dtype: uint8/uint16 summed in float32 and rounded once, half up and clamped, as on
+    the other paths. ``None`` for a non-finite result."""
     planes, back = _interleaved_planes(x, spatial)
     out = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
-    assert out is not None  # integers are finite
-    low, high = _INTEGER_RANGES[x.dtype]
-    # NumPy, not torch: torch's OpenMP threads would keep spinning on the cores that the next
-    # call's kernel threads need (2 threads: 3.5 -> 6.8 ms per call when rounded with torch).
-    out += 0.5
-    np.floor(out, out=out)
-    np.clip(out, low, high, out=out)
-    return back(out.astype(planes.dtype))
+    if out is None:
+        return None
+    if x.dtype in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[x.dtype]
+        # NumPy, not torch: torch's OpenMP threads would keep spinning on the cores that the
+        # next call's kernel threads need (2 threads: 3.5 -> 6.8 ms per call when rounded with
+        # torch).
+        out += 0.5
+        np.floor(out, out=out)
+        np.clip(out, low, high, out=out)
+        out = out.astype(planes.dtype)
+    return back(out)
 
 
 def _apply_plan(
