@@ -356,20 +356,28 @@ def test_thread_counts_agree(astronaut) -> None:
 
 
 def test_first_compile_is_announced(monkeypatch) -> None:
-    """Without numba's disk cache the first call compiles for tens of seconds: a warning says so;
-    with it, nothing is said."""
-    with warnings.catch_warnings():  # both entry kernels compiled (and cached) at least once
-        warnings.simplefilter("ignore")
-        for size in (32, 256):
-            resamplers.resize(torch.rand(1, 1, 128, 128), size=size)
-    assert compiled.uncached_kernels() == []
+    """A call that makes numba compile (tens of seconds) is announced by a warning, once per
+    kernel and kind of arguments; a signature that is loaded or in the disk cache is not."""
+    x = torch.rand(1, 1, 128, 128)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        compiled.warn_on_first_compile()
-    monkeypatch.setattr(compiled.os.path, "exists", lambda path: False)
-    assert compiled.uncached_kernels() == ["_vertical_first", "_horizontal_first"]
-    with pytest.warns(UserWarning, match="compiling the CPU resize kernels on first use"):
-        compiled.warn_on_first_compile()
+        warnings.simplefilter("ignore")
+        resamplers.resize(x, size=32)
+    planes = x.numpy().reshape(1, 128, 128)
+    both = compiled.tables(*_plan_taps(128, 32), 128, 128, np.dtype(np.float32))
+    args = (planes, np.empty((1, 32, 32), np.float32), both, 128, 32, np.empty(1), 0, 0)
+    assert not compiled._compiles(compiled._vertical_first, args)  # loaded by the call above
+    never = (planes.astype(np.int16), *args[1:])  # no path calls the kernels with int16 data
+    assert compiled._compiles(compiled._vertical_first, never)
+
+    monkeypatch.setattr(compiled, "_CHECKED", set())
+    monkeypatch.setattr(compiled, "_compiles", lambda kernel, args: True)
+    with pytest.warns(UserWarning, match="compiling the CPU resize kernel _vertical_first for "):
+        resamplers.resize(x, size=32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # same kernel and kinds: said once
+        resamplers.resize(torch.rand(1, 1, 100, 100), size=20)
+    with pytest.warns(UserWarning, match="kernel _vertical_first for float64"):
+        resamplers.resize(x.double(), size=32)
 
 
 def _resample_in_child(x: np.ndarray, queue: multiprocessing.Queue) -> None:

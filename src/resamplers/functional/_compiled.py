@@ -145,6 +145,7 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 def _in_parallel(kernel: Callable[..., Any], items: int, *args: Any) -> None:
     """``kernel(*args, first, last)`` over ``range(items)`` in ``torch.get_num_threads()``
     contiguous shares (fewer when there are fewer items), the caller running the first."""
+    _announce_compile(kernel, (*args, 0, 0))
     threads = max(1, min(torch.get_num_threads(), items))
     bounds = [items * t // threads for t in range(threads + 1)]
     others: list[Future[Any]] = []
@@ -788,25 +789,44 @@ def _horizontal_first_blocks(
     return sums
 
 
-def uncached_kernels() -> list[str]:
-    """The entry kernels that numba has compiled on this machine for no signature yet (no index
-    file in its disk cache). Reads numba's private cache attributes: ``[]`` if they change."""
-    try:
-        return [
-            kernel.__name__
-            for kernel in (_vertical_first, _horizontal_first)
-            if not os.path.exists(kernel._cache._cache_file._index_path)
-        ]
-    except AttributeError:
-        return []
+# (kernel, kinds of its arguments) already checked in this process by _announce_compile.
+_CHECKED: set[tuple[str, tuple[Any, ...]]] = set()
 
 
-def warn_on_first_compile() -> None:
-    """Say that the first resize pays numba's compilation (10-15 s per kernel signature on an
-    idle core, more on a busy one; once per machine), instead of a silent wait."""
-    if uncached_kernels():
+def _announce_compile(kernel: Any, args: tuple[Any, ...]) -> None:
+    """Warn before a call that makes numba compile ``kernel`` (10-15 s per signature on an idle
+    core; once per machine: the machine code is cached on disk) instead of a silent wait. Checked
+    once per kernel and kind of arguments (dtypes, dimensions, layout) in a process: ~3 us a
+    call."""
+    key = (kernel.__name__, tuple(_kind(a) for a in args))
+    if key in _CHECKED:
+        return
+    _CHECKED.add(key)
+    if _compiles(kernel, args):
         warnings.warn(
-            "resamplers: compiling the CPU resize kernels on first use: 10-40 s per kernel "
-            "variant, once per machine (numba caches them on disk)",
-            stacklevel=3,
+            f"resamplers: compiling the CPU resize kernel {kernel.__name__} for {args[0].dtype} "
+            "data on first use: 10-40 s, once per machine (numba caches it on disk)",
+            stacklevel=2,
         )
+
+
+def _kind(value: Any) -> Any:
+    """What of an argument decides numba's signature (the tables in a tuple take their dtype
+    from the data's)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.str, value.ndim, value.flags.c_contiguous, value.flags.writeable
+    return type(value)
+
+
+def _compiles(kernel: Any, args: tuple[Any, ...]) -> bool:
+    """Whether ``kernel(*args)`` compiles: its signature neither loaded nor in numba's disk
+    cache. Reads numba's private cache attributes: ``False`` if they change."""
+    try:
+        signature = tuple(kernel.typeof_pyval(a) for a in args)
+        if signature in kernel.overloads:
+            return False
+        cache = kernel._cache
+        key = cache._index_key(signature, kernel.targetctx.codegen())
+        return key not in cache._cache_file._load_index()
+    except AttributeError:
+        return False

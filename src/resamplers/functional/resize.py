@@ -416,7 +416,6 @@ def _compiled() -> ModuleType | None:
         from resamplers.functional import _compiled as module
     except (ImportError, RuntimeError):  # RuntimeError: numba found no writable cache directory
         return None
-    module.warn_on_first_compile()
     return module
 
 
