@@ -58,7 +58,10 @@ _PAD = 16  # lane rows padded: a power-of-two stride made the transposes thrash 
 _TRANSPOSE_COST = 8  # a transposed value costs about this many multiply-adds (measured)
 _PHASE_COST = 3  # and a deinterleaved or interleaved one (measured)
 _GATHER_TAPS = 3  # horizontal tables of at most this many taps skip the transposes
-_GROUP_VALUES = 4096  # periodic horizontal pass: rows per group, about this many values (L1)
+# Periodic horizontal pass: rows per group, about this many bytes of input. Each group pays a
+# few dozen array views (numba counts their references, atomically): uint8 RGB rows of 6 KB ran
+# 1.16x slower one row per group (4 KB); float rows measured the same from 8 to 32 KB.
+_GROUP_BYTES = 32768
 # 3-D: a block's 2-D-resampled input slices, about this many bytes (two such buffers per
 # calling thread are kept between calls). Each block costs a few parallel launches: 1 MiB ran a
 # 128^3 volume 1.3x slower at 2 threads than 4 MiB, 2 MiB 1.15x.
@@ -160,55 +163,67 @@ def _in_parallel(kernel: Callable[..., Any], items: int, *args: Any) -> None:
 @njit(cache=True, fastmath=_FASTMATH)
 def _rows(src, start, weight, acc):
     """``acc[:] = sum_k weight[k] * src[start + k, :]``: eight taps per sweep of ``acc`` (then
-    four, two, one): fewer passes over ``acc``."""
+    four, two, one): fewer passes over ``acc``. Indexed ``src[row, x]``, not through row views:
+    numba counts references to each view (atomic increments, ~60 ns a sweep): 5-8 % of the
+    time of the downscales and upscales."""
     taps, n = weight.shape[0], acc.shape[0]
     k = 0
     while k + 8 <= taps:
         w0, w1, w2, w3 = weight[k], weight[k + 1], weight[k + 2], weight[k + 3]
         w4, w5, w6, w7 = weight[k + 4], weight[k + 5], weight[k + 6], weight[k + 7]
-        r0, r1 = src[start + k], src[start + k + 1]
-        r2, r3 = src[start + k + 2], src[start + k + 3]
-        r4, r5 = src[start + k + 4], src[start + k + 5]
-        r6, r7 = src[start + k + 6], src[start + k + 7]
+        s = start + k
         if k == 0:
             for x in range(n):
-                acc[x] = (w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]) + (
-                    w4 * r4[x] + w5 * r5[x] + w6 * r6[x] + w7 * r7[x]
+                acc[x] = (
+                    w0 * src[s, x] + w1 * src[s + 1, x] + w2 * src[s + 2, x] + w3 * src[s + 3, x]
+                ) + (
+                    w4 * src[s + 4, x]
+                    + w5 * src[s + 5, x]
+                    + w6 * src[s + 6, x]
+                    + w7 * src[s + 7, x]
                 )
         else:
             for x in range(n):
-                acc[x] += (w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]) + (
-                    w4 * r4[x] + w5 * r5[x] + w6 * r6[x] + w7 * r7[x]
+                acc[x] += (
+                    w0 * src[s, x] + w1 * src[s + 1, x] + w2 * src[s + 2, x] + w3 * src[s + 3, x]
+                ) + (
+                    w4 * src[s + 4, x]
+                    + w5 * src[s + 5, x]
+                    + w6 * src[s + 6, x]
+                    + w7 * src[s + 7, x]
                 )
         k += 8
     if k + 4 <= taps:
         w0, w1, w2, w3 = weight[k], weight[k + 1], weight[k + 2], weight[k + 3]
-        r0, r1 = src[start + k], src[start + k + 1]
-        r2, r3 = src[start + k + 2], src[start + k + 3]
+        s = start + k
         if k == 0:
             for x in range(n):
-                acc[x] = w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]
+                acc[x] = (
+                    w0 * src[s, x] + w1 * src[s + 1, x] + w2 * src[s + 2, x] + w3 * src[s + 3, x]
+                )
         else:
             for x in range(n):
-                acc[x] += w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]
+                acc[x] += (
+                    w0 * src[s, x] + w1 * src[s + 1, x] + w2 * src[s + 2, x] + w3 * src[s + 3, x]
+                )
         k += 4
     if k + 2 <= taps:
-        w0, w1, r0, r1 = weight[k], weight[k + 1], src[start + k], src[start + k + 1]
+        w0, w1, s = weight[k], weight[k + 1], start + k
         if k == 0:
             for x in range(n):
-                acc[x] = w0 * r0[x] + w1 * r1[x]
+                acc[x] = w0 * src[s, x] + w1 * src[s + 1, x]
         else:
             for x in range(n):
-                acc[x] += w0 * r0[x] + w1 * r1[x]
+                acc[x] += w0 * src[s, x] + w1 * src[s + 1, x]
         k += 2
     if k < taps:
-        w0, r0 = weight[k], src[start + k]
+        w0, s = weight[k], start + k
         if k == 0:
             for x in range(n):
-                acc[x] = w0 * r0[x]
+                acc[x] = w0 * src[s, x]
         else:
             for x in range(n):
-                acc[x] += w0 * r0[x]
+                acc[x] += w0 * src[s, x]
 
 
 @njit(cache=True)
@@ -382,8 +397,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, planes, sub, phase_o
     lo, hi = phases * k_lo, phases * (k_lo + count)
     span = rows.shape[1] // (step * channels)  # the step divides the width (in / gcd(in, out))
     group = sub.shape[1] // span
-    # x2 upscaling of single-channel rows: both phases read the rows as they are, in one sweep.
-    fused = step == 1 and channels == 1 and phases == 2 and which.shape[1] in (2, 4)
+    fused = _two_phases_apply(poly, channels)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
@@ -415,6 +429,14 @@ def _horizontal_phases(rows, start, weight, channels, poly, planes, sub, phase_o
         for r in range(r0, r1):
             _windows(rows[r], start, weight, channels, 0, lo, shift, dst[r])
             _windows(rows[r], start, weight, channels, hi, start.shape[0], shift, dst[r])
+
+
+@njit(cache=True)
+def _two_phases_apply(poly, channels):
+    """Whether :func:`_two_phases` runs the periodic interior: x2 upscaling (unit step, two
+    phases of 2 or 4 taps) of single-channel rows."""
+    info, which = poly[0], poly[1]
+    return info[1] == 1 and channels == 1 and info[0] == 2 and which.shape[1] in (2, 4)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -537,7 +559,9 @@ def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data
     empty_data = np.empty((0, 0), data_dtype)
     if count > 0:
         span = width // step
-        group = max(1, _GROUP_VALUES // (width * channels))
+        group = max(1, _GROUP_BYTES // (width * channels * empty_data.itemsize))
+        if _two_phases_apply(poly, channels):  # reads the rows in place: only the group's size
+            return empty_data, np.empty((0, group * span), data_dtype), empty, empty, empty
         planes = np.empty((channels, group * width), data_dtype) if channels > 1 else empty_data
         sub = np.empty((step * channels, group * span), data_dtype)
         phase_out = np.empty((phases * channels, group * span), dtype)
