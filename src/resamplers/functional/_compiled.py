@@ -285,11 +285,11 @@ def _from_lanes(lanes, count, dst, q0, shift):
 
 
 @njit(cache=True, fastmath=_FASTMATH)
-def _horizontal_gather(rows, start, weight, shift, dst):
-    """``dst[r, j] = sum_k weight[j, k] * rows[r, start[j] + k]``, vectorized over ``j`` (with
-    gathers): for a few taps on planar rows, faster than transposing (1.6x at 2 taps)."""
+def _horizontal_gather(rows, start, weight, shift, dst, column):
+    """``dst[r, column + j] = sum_k weight[j, k] * rows[r, start[j] + k]``, vectorized over ``j``
+    (with gathers): for a few taps on planar rows, faster than transposing (1.6x at 2 taps)."""
     weight_t = np.ascontiguousarray(weight.T)
-    acc = np.empty(dst.shape[1], weight.dtype)
+    acc = np.empty(start.shape[0], weight.dtype)
     for r in range(rows.shape[0]):
         row, w = rows[r], weight_t[0]
         for j in range(acc.shape[0]):
@@ -300,7 +300,7 @@ def _horizontal_gather(rows, start, weight, shift, dst):
                 acc[j] += w[j] * row[start[j] + k]
         out = dst[r]
         for j in range(acc.shape[0]):
-            out[j] = _store(acc[j], shift)
+            out[column + j] = _store(acc[j], shift)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -429,30 +429,13 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, shif
                     phase_out[e, :total],
                 )
             _interleave(phase_out, total, shift, interiors)
-    # The border outputs of all the rows at once, rows as lanes (vectorized, few calls).
+    # The border outputs of all the rows at once, rows as lanes (vectorized, few calls); dst
+    # whole, with a column offset: a sliced dst is another compiled variant (+2 s to compile).
     if lo > 0:
-        _horizontal(
-            rows,
-            start[:lo],
-            weight[:lo],
-            channels,
-            chunk,
-            lanes,
-            out_lanes,
-            shift,
-            dst[:, : lo * channels],
-        )
+        _horizontal(rows, start[:lo], weight[:lo], channels, chunk, lanes, out_lanes, shift, dst, 0)
     if hi < start.shape[0]:
         _horizontal(
-            rows,
-            start[hi:],
-            weight[hi:],
-            channels,
-            chunk,
-            lanes,
-            out_lanes,
-            shift,
-            dst[:, hi * channels :],
+            rows, start[hi:], weight[hi:], channels, chunk, lanes, out_lanes, shift, dst, hi
         )
 
 
@@ -521,14 +504,14 @@ def _interleave(phase_out, count, shift, out):
 
 
 @njit(cache=True, fastmath=_FASTMATH)
-def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, shift, dst):
-    """``dst[r] = `` the horizontal pass of ``rows[r]`` (``n`` rows of ``W * channels``
-    values, channels interleaved), ``chunk`` outputs at a time: their input span is
-    transposed into ``lanes`` (``(span * channels, block)``, the weights' dtype) so that the
-    taps run over ``block`` rows at once, into ``out_lanes`` (``(chunk * channels, block)``),
-    transposed back into ``dst``."""
+def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, shift, dst, column):
+    """``dst[r]`` from output ``column`` on ``= `` the horizontal pass of ``rows[r]`` (``n`` rows
+    of ``W * channels`` values, channels interleaved), ``chunk`` outputs at a time: their input
+    span is transposed into ``lanes`` (``(span * channels, block)``, the weights' dtype) so that
+    the taps run over ``block`` rows at once, into ``out_lanes`` (``(chunk * channels,
+    block)``), transposed back into ``dst``."""
     if channels == 1 and weight.shape[1] <= _GATHER_TAPS:
-        _horizontal_gather(rows, start, weight, shift, dst)
+        _horizontal_gather(rows, start, weight, shift, dst, column)
         return
     n = rows.shape[0]
     # Lanes past n compute zeros (unused); loops shorter than 32 do not vectorize well.
@@ -559,7 +542,7 @@ def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, shift, d
                 if shift is not None:  # rounded here, over the lanes: vectorized
                     for r in range(block):
                         acc[r] = _store(acc[r], shift)
-        _from_lanes(out_lanes, (j1 - j0) * channels, dst, j0 * channels, None)
+        _from_lanes(out_lanes, (j1 - j0) * channels, dst, (column + j0) * channels, None)
 
 
 @njit(cache=True)
@@ -603,7 +586,7 @@ def _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, shi
         _horizontal_phases(rows, h_start, h_weight, channels, poly, chunk, buffers, shift, dst)
     else:
         _, _, _, lanes, out_lanes = buffers
-        _horizontal(rows, h_start, h_weight, channels, chunk, lanes, out_lanes, shift, dst)
+        _horizontal(rows, h_start, h_weight, channels, chunk, lanes, out_lanes, shift, dst, 0)
 
 
 @njit(cache=True, fastmath=_FASTMATH, nogil=True)
