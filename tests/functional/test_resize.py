@@ -67,6 +67,16 @@ def test_pil_preset_is_bit_exact_on_uint8(astronaut, camera, size, method) -> No
         np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize(("shape", "size"), [((265, 188), (265, 358)), ((94, 65, 3), (372, 65))])
+def test_pil_hamming_rounds_as_pillow(shape, size) -> None:
+    """Pillow's HAMMING uses the float constants 0.54f / 0.46f: with the doubles these upscales
+    had fixed-point weights that rounded the other way (pixels 1 level off)."""
+    img = np.random.default_rng(5).integers(0, 256, shape, dtype=np.uint8)
+    expected = np.asarray(Image.fromarray(img).resize(size[::-1], Image.HAMMING))
+    got = resamplers.resize(img, size=size, method="hamming", compat="pil")
+    np.testing.assert_array_equal(got, expected)
+
+
 @pytest.mark.parametrize("size", DOWN_UP_SIZES)
 @pytest.mark.parametrize("method", [m for m in PIL_FILTERS if m != "nearest"])
 def test_default_equals_pillow_float_filters(camera, size, method) -> None:

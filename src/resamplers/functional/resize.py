@@ -68,7 +68,9 @@ def resize(
         axes: the spatial axes, for any layout (e.g. ``axes=(-1,)`` for a batch of signals).
         align_corners: map the centres of the corner pixels onto each other instead of the
             pixel edges.
-        compat: reproduce a reference: ``"pil"`` (``Image.resize``; bit-exact on uint8),
+        compat: reproduce a reference: ``"pil"`` (``Image.resize``; bit-exact on uint8, each
+            channel on its own: Pillow resizes RGBA and LA images premultiplied by alpha, so
+            there the two agree where alpha is 255),
             ``"opencv"`` (``cv2.resize``), ``"torch"`` (``F.interpolate``) or ``"matlab"``
             (``imresize``). Pillow always and OpenCV never antialias, whatever ``antialias`` says.
 
