@@ -11,9 +11,10 @@ contiguous in memory, so that LLVM vectorizes it:
   ``p*k + j`` reads phase ``j``'s weights at input ``q*k + start_j``): the rows are deinterleaved
   by ``q`` (times the channels) so that each tap of each phase reads a contiguous slice, the
   phases run as the vertical pass does, and are interleaved back; the few outputs near the
-  borders take their own windows. Constant strides in the (de)interleaving loops let LLVM
-  vectorize them with shuffles; uint8 is deinterleaved as uint8. At x2 upscaling (unit step)
-  the two phases read the rows in place and write the interleaved output in one loop;
+  borders come last, for all the rows at once, from the transposing pass below. Constant
+  strides in the (de)interleaving loops let LLVM vectorize them with shuffles; uint8 is
+  deinterleaved as uint8. At x2 upscaling (unit step) the two phases read the rows in place and
+  write the interleaved output in one loop;
 - the horizontal pass otherwise: a block of rows is transposed (in cache) so that the rows become
   the contiguous lanes, the taps run exactly as vertically, and the result is transposed back.
   Short dot products along a row measured 1.5-2.5x slower (the reduction does not vectorize).
@@ -394,10 +395,10 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, shif
     rows at once, from :func:`_horizontal` (rows as lanes: resizes in 0.93-0.98x the time of a
     window per row and output, row by row). ``buffers``: :func:`_buffers`."""
     info, which, offset, p_weight = poly
-    phases, step, k_lo, count = info[0], info[1], info[2], info[3]
+    phases, step, count = info[0], info[1], info[3]
     planes, sub, phase_out, lanes, out_lanes = buffers
     stride = phases * channels
-    lo, hi = phases * k_lo, phases * (k_lo + count)
+    lo, hi = _interior(info)
     span = rows.shape[1] // (step * channels)  # the step divides the width (in / gcd(in, out))
     group = sub.shape[1] // span
     fused = _two_phases_apply(poly, channels)
@@ -437,6 +438,13 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, shif
         _horizontal(
             rows, start[hi:], weight[hi:], channels, chunk, lanes, out_lanes, shift, dst, hi
         )
+
+
+@njit(cache=True)
+def _interior(info):
+    """The periodic outputs ``[lo, hi)`` of a :func:`phases` table (``info``: its first array);
+    the outputs before and after are the borders'."""
+    return info[0] * info[2], info[0] * (info[2] + info[3])
 
 
 @njit(cache=True)
@@ -555,28 +563,29 @@ def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data
     phases, step, count = poly[0][0], poly[0][1], poly[0][3]
     empty = np.empty((0, 0), dtype)
     empty_data = np.empty((0, 0), data_dtype)
-    if count > 0:
-        span = width // step
-        group = max(1, _GROUP_BYTES // (width * channels * empty_data.itemsize))
-        k_lo = poly[0][2]
-        lo, hi = phases * k_lo, phases * (k_lo + count)
-        border = 1
+    taps = h_weight.shape[1]
+    # The lanes span the inputs of the outputs they compute: the borders', or all of them.
+    lanes_span = 1
+    if count == 0:
+        lanes_span = _span(h_start, taps, chunk)
+    else:
+        lo, hi = _interior(poly[0])
         if lo > 0:
-            border = max(border, _span(h_start[:lo], h_weight.shape[1], chunk))
+            lanes_span = max(lanes_span, _span(h_start[:lo], taps, chunk))
         if hi < h_start.shape[0]:
-            border = max(border, _span(h_start[hi:], h_weight.shape[1], chunk))
-        lanes = np.empty((border * channels, block + _PAD), dtype)
-        out_lanes = np.empty((chunk * channels, block + _PAD), dtype)
-        if _two_phases_apply(poly, channels):  # reads the rows in place: only the group's size
-            return empty_data, np.empty((0, group * span), data_dtype), empty, lanes, out_lanes
-        planes = np.empty((channels, group * width), data_dtype) if channels > 1 else empty_data
-        sub = np.empty((step * channels, group * span), data_dtype)
-        phase_out = np.empty((phases * channels, group * span), dtype)
-        return planes, sub, phase_out, lanes, out_lanes
-    span = _span(h_start, h_weight.shape[1], chunk) * channels
-    lanes = np.empty((span, block + _PAD), dtype)
+            lanes_span = max(lanes_span, _span(h_start[hi:], taps, chunk))
+    lanes = np.empty((lanes_span * channels, block + _PAD), dtype)
     out_lanes = np.empty((chunk * channels, block + _PAD), dtype)
-    return empty_data, empty_data, empty, lanes, out_lanes
+    if count == 0:
+        return empty_data, empty_data, empty, lanes, out_lanes
+    span = width // step
+    group = max(1, _GROUP_BYTES // (width * channels * empty_data.itemsize))
+    if _two_phases_apply(poly, channels):  # reads the rows in place: only the group's size
+        return empty_data, np.empty((0, group * span), data_dtype), empty, lanes, out_lanes
+    planes = np.empty((channels, group * width), data_dtype) if channels > 1 else empty_data
+    sub = np.empty((step * channels, group * span), data_dtype)
+    phase_out = np.empty((phases * channels, group * span), dtype)
+    return planes, sub, phase_out, lanes, out_lanes
 
 
 @njit(cache=True, fastmath=_FASTMATH)
