@@ -99,6 +99,33 @@ def test_3d_equals_engine(calls, shape, size) -> None:
     torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
 
 
+@pytest.mark.parametrize("taps", [1, 3, 7, 8, 12, 16, 20, 24, 32, 40, 48])
+def test_rows_sums_every_tap_once(taps) -> None:
+    """The vertical pass's loop against NumPy, for tap counts in contiguous sweeps and in the
+    strided orders of ``_sweep_rows`` (16, 32, 48: two, four, six strided sweeps; 24, 40: one
+    contiguous sweep, then strided)."""
+    gen = np.random.default_rng(taps)
+    src = gen.random((taps + 9, 37))
+    weight = gen.standard_normal(taps)
+    acc = np.empty(37)
+    compiled._rows(src, 5, weight, acc)
+    np.testing.assert_allclose(acc, weight @ src[5 : 5 + taps], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("side", "out", "method"),
+    [(256, 64, "cubic"), (256, 64, "lanczos3"), (256, 32, "cubic"), (250, 25, "cubic")],
+)
+def test_strided_sweeps_equal_engine(calls, side, out, method) -> None:
+    """Downscales whose vertical tables run in strided sweeps (16, 24, 32 and 40 taps)."""
+    taps = make_plan(None, method, (Axis(side, out, None),), True, False).taps[0]
+    assert compiled.windows(taps, side, np.dtype(np.float32))[1].shape[1] % 8 == 0
+    x = torch.rand(2, 3, side, side, generator=torch.Generator().manual_seed(side * out))
+    fast, engine = _both(x, (out, out), method)
+    assert calls == ["resample_2d"]
+    torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
+
+
 @pytest.mark.parametrize(
     ("depth", "out_depth", "method"),
     [

@@ -164,36 +164,29 @@ def _in_parallel(kernel: Callable[..., Any], items: int, *args: Any) -> None:
 @njit(cache=True, fastmath=_FASTMATH)
 def _rows(src, start, weight, acc):
     """``acc[:] = sum_k weight[k] * src[start + k, :]``: eight taps per sweep of ``acc`` (then
-    four, two, one): fewer passes over ``acc``. Indexed ``src[row, x]``, not through row views:
-    numba counts references to each view (atomic increments, ~60 ns a sweep): 5-8 % of the
-    time of the downscales and upscales."""
+    four, two, one): fewer passes over ``acc``; the eight rows of a sweep as
+    :func:`_sweep_rows` orders them. Indexed ``src[row, x]``, not through row views: numba
+    counts references to each view (atomic increments, ~60 ns a sweep): 5-8 % of the time of
+    the downscales and upscales."""
     taps, n = weight.shape[0], acc.shape[0]
-    k = 0
-    while k + 8 <= taps:
-        w0, w1, w2, w3 = weight[k], weight[k + 1], weight[k + 2], weight[k + 3]
-        w4, w5, w6, w7 = weight[k + 4], weight[k + 5], weight[k + 6], weight[k + 7]
-        s = start + k
-        if k == 0:
+    sweeps = taps // 8
+    for j in range(sweeps):
+        b, e = _sweep_rows(j, sweeps, taps)
+        w0, w1, w2, w3 = weight[b], weight[b + e], weight[b + 2 * e], weight[b + 3 * e]
+        w4, w5, w6, w7 = weight[b + 4 * e], weight[b + 5 * e], weight[b + 6 * e], weight[b + 7 * e]
+        s0, s1, s2, s3 = start + b, start + b + e, start + b + 2 * e, start + b + 3 * e
+        s4, s5, s6, s7 = start + b + 4 * e, start + b + 5 * e, start + b + 6 * e, start + b + 7 * e
+        if j == 0:
             for x in range(n):
-                acc[x] = (
-                    w0 * src[s, x] + w1 * src[s + 1, x] + w2 * src[s + 2, x] + w3 * src[s + 3, x]
-                ) + (
-                    w4 * src[s + 4, x]
-                    + w5 * src[s + 5, x]
-                    + w6 * src[s + 6, x]
-                    + w7 * src[s + 7, x]
+                acc[x] = (w0 * src[s0, x] + w1 * src[s1, x] + w2 * src[s2, x] + w3 * src[s3, x]) + (
+                    w4 * src[s4, x] + w5 * src[s5, x] + w6 * src[s6, x] + w7 * src[s7, x]
                 )
         else:
             for x in range(n):
                 acc[x] += (
-                    w0 * src[s, x] + w1 * src[s + 1, x] + w2 * src[s + 2, x] + w3 * src[s + 3, x]
-                ) + (
-                    w4 * src[s + 4, x]
-                    + w5 * src[s + 5, x]
-                    + w6 * src[s + 6, x]
-                    + w7 * src[s + 7, x]
-                )
-        k += 8
+                    w0 * src[s0, x] + w1 * src[s1, x] + w2 * src[s2, x] + w3 * src[s3, x]
+                ) + (w4 * src[s4, x] + w5 * src[s5, x] + w6 * src[s6, x] + w7 * src[s7, x])
+    k = 8 * sweeps
     if k + 4 <= taps:
         w0, w1, w2, w3 = weight[k], weight[k + 1], weight[k + 2], weight[k + 3]
         s = start + k
@@ -225,6 +218,26 @@ def _rows(src, start, weight, acc):
         else:
             for x in range(n):
                 acc[x] += w0 * src[s, x]
+
+
+@njit(cache=True)
+def _sweep_rows(j, sweeps, taps):
+    """The eight taps of sweep ``j`` of :func:`_rows`: ``b, b + e, ..., b + 7e``. Where all the
+    taps run in two or more sweeps (``taps`` a multiple of 8), each sweep reads every
+    ``sweeps``-th row (after one contiguous sweep if ``sweeps`` is odd), not eight adjacent
+    rows: a downscale's rows new to each output (the last ones, read from DRAM) are spread over
+    the sweeps, so the reads continue through all of them, and sweep ``j``'s rows are the ones
+    before sweep ``j + 1``'s in memory, so the stream prefetcher running past the end of a row
+    fetches the next sweep's. Measured on 2-D downscales (cubic /4, /8, lanczos3 /4, with the
+    input in DRAM or in cache): 0.87-0.92x the time of contiguous sweeps (the vertical pass
+    alone: 0.75-0.98x over rows of 256 to 2048 floats); an odd number of strided sweeps (every
+    third row for lanczos3 /4) ran 1.02x slower."""
+    if sweeps < 2 or taps % 8:
+        return 8 * j, 1
+    lead = sweeps % 2
+    if j < lead:
+        return 0, 1
+    return 8 * lead + j - lead, sweeps - lead
 
 
 @njit(cache=True)
