@@ -201,10 +201,15 @@ def test_clear_errors(data_root: Path, tmp_path: Path,
     assert main(["train", "sr", "--config", str(tmp_path / "no.yaml")]) == 2
     assert main(["train", "sr", "--config", str(CONFIG), "trainer.max_stepz=3"]) == 2
     assert main(["train", "sr", "--resume", "--config", str(CONFIG), f"out={tmp_path}"]) == 2
+    # Overrides after --resume are overrides too (argparse alone left them unrecognized).
+    assert main(["train", "sr", "--config", str(CONFIG), "--resume", f"out={tmp_path}"]) == 2
+    assert main(["train", "sr", "--config", str(CONFIG), "--resume", "oops"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("resamplers: error: ") and "no.yaml: no such config file" in err[0]
     assert "trainer.max_stepz: unknown key" in err[1]
     assert "last.ckpt: nothing to resume from" in err[2]
+    assert f"{tmp_path}" in err[3] and "last.ckpt: nothing to resume from" in err[3]
+    assert "unrecognized arguments: oops" in err[4]
 
 
 def test_cosine_schedule_steps_from_lr_to_min_lr(data_root: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ resamplers 0.1.0 (torch ..., numpy ..., Pillow ...)
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -53,6 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_OVERRIDE = re.compile(r"\+?[A-Za-z_][\w.]*=")
+
+
+def _take_overrides(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                    unknown: list[str]) -> None:
+    """``KEY=VALUE`` words left over after another option (``train sr --config FILE --resume
+    trainer.max_steps=9``) are overrides too, for the commands that take them: argparse gives
+    ``--config`` only the words right after the file. Anything else is an error, as usual."""
+    if getattr(args, "takes_overrides", False) and all(_OVERRIDE.match(w) for w in unknown):
+        args.config = [*args.config, *unknown]
+        return
+    parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``resamplers`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
 
@@ -66,9 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         try:
-            args = parser.parse_args(argv)
+            args, unknown = parser.parse_known_args(argv)
         except SystemExit as done:  # --help and --version
             return done.code if isinstance(done.code, int) else 0
+        if unknown:
+            _take_overrides(parser, args, unknown)
         return args.run(args)
     except CommandError as err:
         print(f"resamplers: error: {err}", file=sys.stderr)

@@ -41,13 +41,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("task", metavar="TASK", help=_TASK_HELP)
     # The overrides follow the file in one option: argparse cannot match a variable-length
-    # positional that comes after an option.
+    # positional that comes after an option. KEY=VALUE words placed after another option
+    # (--resume) are added to them by main (takes_overrides).
     parser.add_argument("--config", required=True, nargs="+", metavar=("FILE", "KEY=VALUE"),
                         help="the YAML config, then overrides of its dotted keys "
                         "(trainer.max_steps=300)")
     parser.add_argument("--resume", action="store_true",
                         help="continue the run in the config's folder from its last.ckpt")
-    parser.set_defaults(run=_run_train)
+    parser.set_defaults(run=_run_train, takes_overrides=True)
 
     parser = subparsers.add_parser(
         "eval", help="score a trained checkpoint with the task's protocol",
