@@ -32,7 +32,33 @@ def test_bench_quick_writes_json_and_chart(tmp_path: Path, capsys: pytest.Captur
     torch_row = next(r for r in payload["results"] if r["variant"] == "torch bilinear AA")
     assert torch_row["same_op"] and torch_row["max_abs_diff"] < 1e-5  # same op, same result
     assert (tmp_path / "bench_resize.png").stat().st_size > 5_000
-    assert "vs ours" in capsys.readouterr().out
+    assert set(payload["environment"]["omp_env"]) == {"OMP_NUM_THREADS", "OMP_WAIT_POLICY"}
+    out = capsys.readouterr().out
+    assert "vs ours" in out
+    assert "wait policy" not in out  # one thread: nothing to say about waiting threads
+
+
+def test_bench_notes_the_openmp_wait_policy(tmp_path: Path, monkeypatch, capsys) -> None:
+    """With 2 threads and no OMP_WAIT_POLICY, the output says why the medians may be bimodal."""
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    args = [
+        "bench",
+        "--quick",
+        "--only",
+        "down4-linear",
+        "--threads",
+        "2",
+        "--no-memory",
+        "--repeats",
+        "1",
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(args) == 0
+    assert "OMP_WAIT_POLICY=PASSIVE" in capsys.readouterr().out
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
+    assert main(args) == 0
+    assert "wait policy" not in capsys.readouterr().out
 
 
 def test_bench_unknown_workload_lists_the_keys(capsys: pytest.CaptureFixture) -> None:

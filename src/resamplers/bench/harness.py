@@ -91,6 +91,9 @@ def environment(packages: Iterable[str]) -> dict[str, Any]:
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
+        # How PyTorch's OpenMP threads wait between ops (see docs/performance.md): they spin for
+        # a few ms by default, on the cores the next library's threads need.
+        "omp_env": {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")},
         "argv": sys.argv[1:],
         "versions": versions,
     }

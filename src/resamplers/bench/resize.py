@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import statistics
 import sys
 import time
@@ -648,6 +649,13 @@ def run(args: argparse.Namespace) -> int:
         f"\n{len(rows)} timings in {elapsed:.0f} s; ratio = median ms / resamplers median ms "
         "(same workload and threads); max|diff| vs resamplers' result"
     )
+    if max(threads) > 1 and "OMP_WAIT_POLICY" not in os.environ:
+        print(
+            "multi-thread rows ran with OpenMP's default wait policy: PyTorch's threads keep "
+            "spinning for a few ms after each op, on the cores the next library's threads need "
+            "(medians turn bimodal); OMP_WAIT_POLICY=PASSIVE times each library without that "
+            "(docs/performance.md)"
+        )
     path = write_json(
         args.out / "bench_resize.json",
         {
