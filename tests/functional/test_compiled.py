@@ -16,7 +16,7 @@ import torch
 from PIL import Image
 
 import resamplers
-from resamplers.functional.compat import Axis, make_plan
+from resamplers.functional.compat import PIL_PRECISION_BITS, Axis, make_plan
 from resamplers.functional.resize import _run
 
 compiled = pytest.importorskip("resamplers.functional._compiled")
@@ -110,6 +110,25 @@ def test_rows_sums_every_tap_once(taps) -> None:
     acc = np.empty(37)
     compiled._rows(src, 5, weight, acc)
     np.testing.assert_allclose(acc, weight @ src[5 : 5 + taps], rtol=0, atol=1e-12)
+
+
+def test_fixed_point_store_is_pillows_clip8() -> None:
+    """``_store``'s fixed-point rounding (``((sum >> 21) + 1) >> 1``, clamped) against Pillow's
+    ``clip8`` formula ``(sum + 2**21) >> 22`` in int64, over vectorized loops (``_interleave``,
+    strides 1 and 3): every half-way point from -2 to 257 and its neighbours, and the int32
+    extremes."""
+    half = 1 << (PIL_PRECISION_BITS - 1)
+    levels = np.arange(-2, 258, dtype=np.int64) << PIL_PRECISION_BITS
+    near = (levels[:, None] + half + np.arange(-2, 3)).ravel()
+    sums = np.concatenate([near, [-(2**31), 2**31 - 1, 0, -1]])
+    sums = np.concatenate([sums, np.random.default_rng(0).integers(-(2**31), 2**31, 3000)])
+    expected = np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255).astype(np.uint8)
+    for stride in (1, 3):
+        count = -(-sums.size // stride)
+        phase_out = np.resize(sums, count * stride).astype(np.int32).reshape(count, stride).T
+        out = np.empty(count * stride, np.uint8)
+        compiled._interleave(np.ascontiguousarray(phase_out), count, True, out)
+        np.testing.assert_array_equal(out[: sums.size], expected)
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from resamplers.functional._taps import (
 from resamplers.functional.kernels import Kernel, get_kernel, lanczos, matlab_box, matlab_cubic
 
 COMPATS = (None, "pil", "opencv", "torch", "matlab")
+PIL_PRECISION_BITS = 32 - 8 - 2  # Pillow's fixed point for 8-bit images (Resample.c)
 
 # Methods each convention knows; for presets, named after ours (the reference's names in comments).
 METHODS: dict[str | None, tuple[str, ...]] = {

@@ -30,10 +30,17 @@ from resamplers.functional._interop import (
     to_tensor,
 )
 from resamplers.functional._taps import Taps, apply_taps
-from resamplers.functional.compat import COMPATS, METHODS, Axis, Plan, make_plan, output_size
+from resamplers.functional.compat import (
+    COMPATS,
+    METHODS,
+    PIL_PRECISION_BITS,
+    Axis,
+    Plan,
+    make_plan,
+    output_size,
+)
 from resamplers.functional.kernels import Kernel
 
-_PIL_PRECISION_BITS = 32 - 8 - 2  # Pillow's fixed point for 8-bit images
 _INTEGER_RANGES = {torch.uint8: (0, 255), torch.uint16: (0, 65535)}
 _COMPILED_MIN_NUMEL = 8192  # smaller inputs: F.interpolate first (see _run_arithmetic)
 
@@ -477,7 +484,7 @@ def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor
     """Pillow's uint8 arithmetic on the pixels in memory order (:func:`_interleaved_planes`)."""
     planes, back = _interleaved_planes(x, spatial)
     fixed = [_pil_fixed_point(taps) for taps in plan.taps]  # type: ignore[arg-type]
-    return back(_compiled().resample_pil_uint8(planes, *fixed, _PIL_PRECISION_BITS))
+    return back(_compiled().resample_pil_uint8(planes, *fixed))
 
 
 def _run_compiled_2d(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor | None:
@@ -514,7 +521,7 @@ def _apply_plan(
             continue
         if pil_fixed_point:  # int32 sums, then Pillow's clip8: (sum + 2**21) >> 22, clamped
             x = apply_taps(x, spatial[i], _pil_fixed_point(taps))
-            x = ((x + (1 << (_PIL_PRECISION_BITS - 1))) >> _PIL_PRECISION_BITS).clamp_(low, high)
+            x = ((x + (1 << (PIL_PRECISION_BITS - 1))) >> PIL_PRECISION_BITS).clamp_(low, high)
         else:
             x = apply_taps(x, spatial[i], taps)
             if round_each_pass:
@@ -525,7 +532,7 @@ def _apply_plan(
 @lru_cache(maxsize=256)
 def _pil_fixed_point(taps: Taps) -> Taps:
     """Pillow's ``normalize_coeffs_8bpc``: weights rounded (half away from zero) to 22 bits."""
-    scaled = taps.weight * (1 << _PIL_PRECISION_BITS)
+    scaled = taps.weight * (1 << PIL_PRECISION_BITS)
     return Taps(taps.index, np.trunc(np.where(scaled < 0, scaled - 0.5, scaled + 0.5)))
 
 
