@@ -440,17 +440,21 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
                 _deinterleave(
                     planes[c, : values.shape[0] // channels], step, sub[c * step : (c + 1) * step]
                 )
-        if not fused:
-            for e in range(stride):
-                j, c = e // channels, e % channels
-                _phase_taps(
-                    sub[c * step : (c + 1) * step],
-                    which[j],
-                    offset[j],
-                    p_weight[j],
-                    phase_out[e, :total],
-                )
-            _interleave(phase_out, total, fixed, interiors)
+        if fused:
+            continue
+        if fixed is None and stride == 1:  # one phase of one channel: float sums in place
+            _phase_taps(sub, which[0], offset[0], p_weight[0], interiors[:total])
+            continue
+        for e in range(stride):
+            j, c = e // channels, e % channels
+            _phase_taps(
+                sub[c * step : (c + 1) * step],
+                which[j],
+                offset[j],
+                p_weight[j],
+                phase_out[e, :total],
+            )
+        _interleave(phase_out, total, fixed, interiors)
     # The border outputs of all the rows at once, rows as lanes (vectorized, few calls); dst
     # whole, with a column offset: a sliced dst is another compiled variant (+2 s to compile).
     if lo > 0:
