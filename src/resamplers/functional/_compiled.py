@@ -432,7 +432,8 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
         interiors = dst[r0:r1].reshape(-1)[lo * channels :]
         if fused:
             _two_phases(values, offset, p_weight, total, fixed, interiors)
-        elif channels == 1:
+            continue
+        if channels == 1:
             _deinterleave(values, step, sub)
         else:
             _deinterleave(values, channels, planes)
@@ -440,8 +441,6 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
                 _deinterleave(
                     planes[c, : values.shape[0] // channels], step, sub[c * step : (c + 1) * step]
                 )
-        if fused:
-            continue
         if fixed is None and stride == 1:  # one phase of one channel: float sums in place
             _phase_taps(sub, which[0], offset[0], p_weight[0], interiors[:total])
             continue
