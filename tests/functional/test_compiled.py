@@ -462,16 +462,17 @@ def test_calls_from_many_threads_and_a_forked_child(astronaut) -> None:
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
 @pytest.mark.parametrize("out_size", [32, 128])
-def test_non_finite_input_takes_the_engine(bad, out_size) -> None:
+@pytest.mark.parametrize("method", ["cubic", "linear"])
+def test_non_finite_input_takes_the_engine(bad, out_size, method) -> None:
     """Zero weights would spread a NaN or infinity: the compiled result is dropped and the
-    engine keeps it to the outputs whose taps cover it. Downscaling checks the output's sums,
-    upscaling the input's."""
+    engine keeps it to the outputs whose taps cover it. The kernels check the sums of the
+    outputs (linear upscaling: summed in the loop that stores them)."""
     x = torch.rand(1, 2, 64, 64, dtype=torch.float64)
     x[0, 1, 20, 30] = bad
-    taps = _plan_taps(64, out_size)
+    taps = _plan_taps(64, out_size, method)
     assert compiled.resample_2d(x.reshape(2, 64, 64).numpy(), *taps) is None
-    out = resamplers.resize(x, size=out_size, method="cubic")
-    engine = _both(x, (out_size, out_size), "cubic")[1]
+    out = resamplers.resize(x, size=out_size, method=method)
+    engine = _both(x, (out_size, out_size), method)[1]
     torch.testing.assert_close(out, engine, equal_nan=True)
     assert torch.isfinite(out[0, 0]).all() and not torch.isfinite(out[0, 1]).all()
     # The covering kernel's footprint along each axis: 4 taps, in the larger of the grids.
@@ -479,8 +480,8 @@ def test_non_finite_input_takes_the_engine(bad, out_size) -> None:
     assert int((~torch.isfinite(out)).sum()) <= footprint**2
 
 
-def _plan_taps(n: int, m: int):
-    return make_plan(None, "cubic", (Axis(n, m, None),) * 2, True, False).taps
+def _plan_taps(n: int, m: int, method: str = "cubic"):
+    return make_plan(None, method, (Axis(n, m, None),) * 2, True, False).taps
 
 
 def test_autograd_keeps_the_differentiable_engine(calls) -> None:

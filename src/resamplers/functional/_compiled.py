@@ -209,8 +209,7 @@ def _rows(src, start, weight, acc):
     if k + 2 <= taps:
         w0, w1, s = weight[k], weight[k + 1], start + k
         if k == 0:
-            for x in range(n):
-                acc[x] = w0 * src[s, x] + w1 * src[s + 1, x]
+            _two_taps(src, s, w0, w1, acc)
         else:
             for x in range(n):
                 acc[x] += w0 * src[s, x] + w1 * src[s + 1, x]
@@ -223,6 +222,18 @@ def _rows(src, start, weight, acc):
         else:
             for x in range(n):
                 acc[x] += w0 * src[s, x]
+
+
+@njit(inline="always", fastmath=_FASTMATH)
+def _two_taps(src, s, w0, w1, out):
+    """``out[:] = w0 * src[s] + w1 * src[s + 1]``; returns the sum of ``out``, added up in the
+    same loop (inlined: where the caller drops it, LLVM drops it too)."""
+    total = 0.0
+    for x in range(out.shape[0]):
+        value = w0 * src[s, x] + w1 * src[s + 1, x]
+        out[x] = value
+        total += value
+    return total
 
 
 @njit(cache=True)
@@ -692,7 +703,13 @@ def _horizontal_first(src, out, both, fixed, rows, block, chunk, sums, first, la
         total = 0.0
         for r in range(n):
             row = out[p, o0 + r]
-            if fixed is None:  # floats: straight into the output
+            if fixed is None and v_taps == 2:
+                # Two taps (linear upscaling): the loop here, summed as it stores, not a call
+                # to _rows and a pass of row.sum() per output row: x2 linear 0.81-0.89x (a
+                # 4-tap loop written the same way ran 1.15x slower than _rows).
+                w = v_weight[o0 + r]
+                total += _two_taps(mid, v_start[o0 + r] - y0, w[0], w[1], row)
+            elif fixed is None:  # floats: straight into the output
                 _rows(mid, v_start[o0 + r] - y0, v_weight[o0 + r], row)
                 total += row.sum()
             else:
