@@ -875,9 +875,9 @@ _CHECKED: set[tuple[str, tuple[Any, ...]]] = set()
 
 def _announce_compile(kernel: Any, args: tuple[Any, ...]) -> None:
     """Warn before a call that makes numba compile ``kernel`` (15-20 s per signature on an idle
-    core; once per machine: the machine code is cached on disk) instead of a silent wait. Checked
-    once per kernel and kind of arguments (dtypes, dimensions, layout) in a process: ~3 us a
-    call."""
+    core, ~25 s on a loaded one; once per machine: the machine code is cached on disk) instead
+    of a silent wait. Checked once per kernel and kind of arguments (dtypes, dimensions, layout)
+    in a process: ~3 us a call."""
     key = (kernel.__name__, tuple(_kind(a) for a in args))
     if key in _CHECKED:
         return
