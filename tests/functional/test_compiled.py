@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import threading
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -410,7 +412,8 @@ def test_first_compile_is_announced(monkeypatch) -> None:
         resamplers.resize(x, size=32)
     planes = x.numpy().reshape(1, 128, 128)
     both = compiled.tables(*_plan_taps(128, 32), 128, 128, np.dtype(np.float32))
-    args = (planes, np.empty((1, 32, 32), np.float32), both, 128, 32, np.empty(1), 0, 0)
+    claimed = np.zeros(1, np.int64)
+    args = (planes, np.empty((1, 32, 32), np.float32), both, 128, 32, np.empty(1), claimed, 0)
     assert not compiled._compiles(compiled._vertical_first, args)  # loaded by the call above
     never = (planes.astype(np.int16), *args[1:])  # no path calls the kernels with int16 data
     assert compiled._compiles(compiled._vertical_first, never)
@@ -424,6 +427,42 @@ def test_first_compile_is_announced(monkeypatch) -> None:
         resamplers.resize(torch.rand(1, 1, 100, 100), size=20)
     with pytest.warns(UserWarning, match="kernel _vertical_first for float64"):
         resamplers.resize(x.double(), size=32)
+
+
+def test_a_late_thread_leaves_its_items_to_the_caller() -> None:
+    """Threads claim items one at a time: while the pool's thread is held up (busy elsewhere, or
+    descheduled), the caller computes every item itself rather than leave that thread a fixed
+    share to wait for. Here the pool's thread is blocked until the caller's output is complete:
+    with fixed shares it never would be."""
+    start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
+    rng = np.random.default_rng(0)
+    mid = rng.random((64, 500), dtype=np.float32)
+    want = np.einsum("ok,okx->ox", weight, mid[start[:, None] + np.arange(weight.shape[1])])
+    out = np.zeros((24, 500), np.float32)
+    before = torch.get_num_threads()
+    release = threading.Event()
+    blocked = compiled._pool(1).submit(release.wait, 60)
+    complete = []
+
+    def watch() -> None:  # until the output is complete (or 30 s), then unblock the pool
+        deadline = time.monotonic() + 30
+        while not np.allclose(out, want, atol=1e-5) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        complete.append(np.allclose(out, want, atol=1e-5))
+        release.set()
+
+    watcher = threading.Thread(target=watch)
+    torch.set_num_threads(2)
+    try:
+        watcher.start()
+        compiled._in_parallel(compiled._depth, 24, mid, start, weight, out)
+    finally:
+        release.set()
+        torch.set_num_threads(before)
+        watcher.join()
+    blocked.result()
+    assert complete == [True]
+    np.testing.assert_allclose(out, want, atol=1e-5)
 
 
 def _resample_in_child(x: np.ndarray, queue: multiprocessing.Queue) -> None:
