@@ -358,6 +358,28 @@ def test_integer_images_are_read_in_place(astronaut, camera, monkeypatch, size, 
     assert seen == [True, True]
 
 
+def test_numpy_images_skip_torch(astronaut, monkeypatch) -> None:
+    """NumPy images go to the kernels and back with no torch op (each costs 30-60 us on caches
+    that the last call's data evicted); tensors with one, for the result. Read-only arrays
+    (numba would compile other variants for them) go through a tensor: the same result."""
+    made: list[tuple[int, ...]] = []
+    from_numpy = torch.from_numpy
+    monkeypatch.setattr(torch, "from_numpy", lambda a: made.append(a.shape) or from_numpy(a))
+    image = np.ascontiguousarray(astronaut)
+    frozen = image.copy()
+    frozen.flags.writeable = False
+    for compat in (None, "pil"):
+        got = resamplers.resize(image, size=(100, 130), compat=compat)
+        assert isinstance(got, np.ndarray) and got.dtype == np.uint8 and made == []
+        again = resamplers.resize(frozen, size=(100, 130), compat=compat)
+        np.testing.assert_array_equal(again, got)
+        assert made
+        made.clear()
+    x = from_numpy(image).permute(2, 0, 1)[None].float()
+    resamplers.resize(x, size=(100, 130))
+    assert made == [(1, 3, 100, 130)]
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("size", SIZES)
 def test_float_hwc_images_are_read_in_place(astronaut, monkeypatch, size, dtype) -> None:

@@ -17,11 +17,30 @@ FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 def to_tensor(x: ArrayLike, name: str = "x") -> tuple[Tensor, Callable[[Tensor], ArrayLike]]:
     """Return ``x`` as a tensor and a function that turns a result back into ``x``'s type.
 
-    NumPy arrays are shared without a copy where possible; the returned function converts a
-    result tensor back to a NumPy array of the input's dtype (tensors pass through unchanged).
+    NumPy arrays (checked by :func:`checked`) are shared without a copy where possible; the
+    returned function converts a result tensor back to a NumPy array of the input's dtype
+    (tensors pass through unchanged).
     """
+    x = checked(x, name)
     if isinstance(x, Tensor):
         return x, _identity
+    dtype = x.dtype
+    with warnings.catch_warnings():
+        # Read-only arrays are fine: ops never write into their input.
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        tensor = torch.from_numpy(x)
+
+    def back(result: Tensor) -> np.ndarray:
+        return result.detach().cpu().numpy().astype(dtype, copy=False)
+
+    return tensor, back
+
+
+def checked(x: ArrayLike, name: str = "x") -> ArrayLike:
+    """``x`` if it is a tensor; a NumPy array of integers or floats in native byte order with
+    non-negative strides (converted or copied where it is not); a ``TypeError`` otherwise."""
+    if isinstance(x, Tensor):
+        return x
     if isinstance(x, np.ndarray):
         dtype = x.dtype
         if dtype == np.bool_ or dtype.kind not in "uif":
@@ -32,15 +51,7 @@ def to_tensor(x: ArrayLike, name: str = "x") -> tuple[Tensor, Callable[[Tensor],
             x = x.astype(dtype.newbyteorder("="))
         if (not x.flags.c_contiguous and not x.flags.f_contiguous) or any(s < 0 for s in x.strides):
             x = np.ascontiguousarray(x)
-        with warnings.catch_warnings():
-            # Read-only arrays are fine: ops never write into their input.
-            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-            tensor = torch.from_numpy(x)
-
-        def back(result: Tensor) -> np.ndarray:
-            return result.detach().cpu().numpy().astype(dtype.newbyteorder("="), copy=False)
-
-        return tensor, back
+        return x
     raise TypeError(f"{name}: expected a torch.Tensor or a numpy.ndarray, got {type(x).__name__}")
 
 

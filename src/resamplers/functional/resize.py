@@ -24,6 +24,7 @@ from resamplers.functional._interop import (
     FLOAT_DTYPES,
     ArrayLike,
     check_ints,
+    checked,
     empty,
     normalize_axes,
     per_axis,
@@ -42,6 +43,12 @@ from resamplers.functional.compat import (
 from resamplers.functional.kernels import Kernel
 
 _INTEGER_RANGES = {torch.uint8: (0, 255), torch.uint16: (0, 65535)}
+# The dtypes the compiled kernels read, as NumPy's (tensors go to them as NumPy views).
+_COMPILED_DTYPES = {
+    k: np.dtype(str(k).removeprefix("torch."))
+    for k in (*_INTEGER_RANGES, torch.float32, torch.float64)
+}
+_NUMPY_INTEGER_RANGES = {_COMPILED_DTYPES[k]: r for k, r in _INTEGER_RANGES.items()}
 _COMPILED_MIN_NUMEL = 8192  # smaller inputs: F.interpolate first (see _run_arithmetic)
 
 
@@ -102,11 +109,19 @@ def resize(
         >>> resize(signal, size=4, method="linear", axes=(-1,))
         tensor([[0.7143, 2.5000, 4.5000, 6.2857]])
     """
-    tensor, back = to_tensor(x)
-    spatial = _spatial_axes(tensor, axes, numpy_input=not isinstance(x, Tensor))
+    data = checked(x)
+    spatial = _spatial_axes(data, axes, numpy_input=not isinstance(x, Tensor))
     method = _check_method(method, compat)
-    axis_specs = _axis_specs(tensor, spatial, size, scale, compat)
+    axis_specs = _axis_specs(data, spatial, size, scale, compat)
     plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
+    # compat="torch" reproduces F.interpolate: its own kernels are kept wherever they exist.
+    compiled = compat != "torch"
+    if compiled:
+        out, ran = _run_compiled_2d(data, spatial, plan, method)
+        if out is not None:
+            return out
+        compiled = not ran  # a NaN or inf: the paths below, without running the kernels again
+    tensor, back = to_tensor(data)
     interpolate = partial(
         _same_as_interpolate,
         method=method,
@@ -115,8 +130,7 @@ def resize(
         align_corners=bool(align_corners),
         compat=compat,
     )
-    # compat="torch" reproduces F.interpolate: its own kernels are kept wherever they exist.
-    return back(_run(tensor, spatial, plan, method, interpolate, compiled=compat != "torch"))
+    return back(_run(tensor, spatial, plan, method, interpolate, compiled))
 
 
 class Resize(nn.Module):
@@ -166,7 +180,7 @@ class Resize(nn.Module):
 
 
 def _spatial_axes(
-    x: Tensor, axes: int | Sequence[int] | None, numpy_input: bool
+    x: ArrayLike, axes: int | Sequence[int] | None, numpy_input: bool
 ) -> tuple[int, ...]:
     if axes is not None:
         spatial = normalize_axes(tuple(axes) if not isinstance(axes, int) else axes, x.ndim)
@@ -205,7 +219,7 @@ def _check_method(method: str | Kernel, compat: str | None) -> str | Kernel:
 
 
 def _axis_specs(
-    x: Tensor,
+    x: ArrayLike,
     spatial: tuple[int, ...],
     size: int | Sequence[int] | None,
     scale: float | Sequence[float] | None,
@@ -326,7 +340,11 @@ def _run(
             if taps is not None:
                 out = out.index_select(spatial[i], _index(taps, out.device))
     else:
-        compiled = compiled and _compiled_applies(x, plan)
+        if compiled:
+            out, ran = _run_compiled_2d(x, spatial, plan, method)
+            if out is not None:
+                return out  # in x's memory order
+            compiled = not ran and _compiled_applies(x, plan)
         out = _run_arithmetic(x, spatial, plan, method, interpolate, compiled)
     if channels_last and not _is_channels_last(out):
         out = out.contiguous(memory_format=_channels_last_format(x))
@@ -343,15 +361,9 @@ def _run_arithmetic(
 ) -> Tensor:
     integer = x.dtype if x.dtype in _INTEGER_RANGES else None
     if integer == torch.uint8 and plan.uint8_rounding == "pil":
-        if compiled and len(spatial) == 2:
-            return _run_compiled_pil(x, spatial, plan)
         work_dtype = torch.int32  # Pillow's own fixed-point arithmetic, exactly
     elif integer is not None:
         once = plan.uint8_rounding == "final"
-        if once and compiled and len(spatial) == 2 and x.numel() >= _COMPILED_MIN_NUMEL:
-            out = _run_compiled_2d(x, spatial, plan)
-            assert out is not None  # integers are finite
-            return out
         # float64 keeps per-pass rounding exact (MATLAB); one rounding at the end needs less,
         # and compiled volumes read the integers as they are (the kernels sum in float32).
         work_dtype = torch.float32 if once else torch.float64
@@ -359,16 +371,6 @@ def _run_arithmetic(
             work_dtype = x.dtype
     elif x.dtype in FLOAT_DTYPES:
         work_dtype = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
-        if (
-            compiled
-            and len(spatial) == 2
-            and x.dtype == work_dtype
-            and x.numel() >= _COMPILED_MIN_NUMEL
-        ):
-            out = _run_compiled_2d(x, spatial, plan)
-            if out is not None:
-                return out
-            compiled = False  # NaN/inf: the paths below, without running the kernels again
     else:
         raise TypeError(
             f"x: dtype {x.dtype} is not supported by method {method!r}; use uint8, uint16 or a "
@@ -443,69 +445,88 @@ def _run_compiled_planes(work: Tensor, plan: Plan) -> Tensor | None:
     return torch.from_numpy(out).reshape(*work.shape[:-resampled], *out.shape[1:])
 
 
+def _run_compiled_2d(
+    x: ArrayLike, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
+) -> tuple[ArrayLike | None, bool]:
+    """A 2-D resize by the compiled kernels, from and to ``x``'s own type (a NumPy array, or a
+    CPU tensor outside autograd) with no torch op between (each costs 30-60 us on caches that
+    the last call's data evicted: NumPy uint8 images 0.94-0.95x the time of a round trip
+    through tensors, float tensors 0.98-1.01x), on the pixels in memory order
+    (:func:`_interleaved_planes`: HWC images and channels_last tensors are not copied to
+    planes, integers not to float). float32/float64 in their own arithmetic; uint8/uint16
+    summed in float32 and rounded once, half up and clamped; ``compat="pil"`` uint8 in Pillow's
+    arithmetic, whatever its size. Returns the result (``None`` where the kernels do not apply
+    or it is not finite: a NaN or inf in ``x``) and whether the kernels ran."""
+    if len(spatial) != 2 or method in ("nearest", "nearest-exact") or None in plan.taps:
+        return None, False
+    # (No None among the dtypes compared: NumPy reads None as float64.)
+    dtype = x.dtype if isinstance(x, np.ndarray) else _COMPILED_DTYPES.get(x.dtype)
+    if dtype is None or dtype not in _COMPILED_DTYPES.values():
+        return None, False
+    limits = _NUMPY_INTEGER_RANGES.get(dtype)
+    pil = dtype == np.uint8 and plan.uint8_rounding == "pil"
+    if not pil and (
+        math.prod(x.shape) < _COMPILED_MIN_NUMEL
+        or (limits is not None and plan.uint8_rounding != "final")
+    ):
+        return None, False
+    if isinstance(x, Tensor):
+        if not x.is_cpu or (x.requires_grad and torch.is_grad_enabled()):
+            return None, False
+        data = (x.detach() if x.requires_grad else x).numpy()
+    elif x.flags.writeable:  # read-only arrays would compile other variants: via torch
+        data = x
+    else:
+        return None, False
+    if _compiled() is None:
+        return None, False
+    planes, back = _interleaved_planes(data, spatial)
+    if pil:
+        fixed = [_pil_fixed_point(taps) for taps in plan.taps]  # type: ignore[arg-type]
+        result = _compiled().resample_pil_uint8(planes, *fixed)
+    else:
+        result = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
+        if result is None:
+            return None, True
+        if limits is not None:
+            # NumPy, not torch: torch's OpenMP threads would keep spinning on the cores that
+            # the next call's kernel threads need (2 threads: 3.5 -> 6.8 ms per call when
+            # rounded with torch).
+            result += 0.5
+            np.floor(result, out=result)
+            np.clip(result, *limits, out=result)
+            result = result.astype(planes.dtype)
+    out = back(result)
+    return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
+
+
 def _interleaved_planes(
-    x: Tensor, spatial: tuple[int, ...]
-) -> tuple[np.ndarray, Callable[[np.ndarray], Tensor]]:
+    x: np.ndarray, spatial: tuple[int, ...]
+) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
     """``x`` as ``(outer, H, W, inner)`` in its memory order (HWC images and channels_last
     tensors interleave their channels: no copy; other layouts are copied to planes first), and
     the function that puts a result ``(outer, Ho, Wo, inner)`` back in ``x``'s layout."""
-    x = x.detach()
     h, w = spatial
     batch = [a for a in range(x.ndim) if a not in spatial]
-    by_stride = sorted(batch, key=lambda a: -x.stride(a))
-    outer = [a for a in by_stride if x.stride(a) >= x.stride(h)]
+    by_stride = sorted(batch, key=lambda a: -x.strides[a])
+    outer = [a for a in by_stride if x.strides[a] >= x.strides[h]]
     perm = (*outer, h, w, *[a for a in by_stride if a not in outer])
-    view = _permuted(x, perm)
-    if not view.is_contiguous():
+    view = x.transpose(perm)
+    if not view.flags.c_contiguous:
         outer = batch
         perm = (*batch, h, w)
-        view = _permuted(x, perm).contiguous()
+        view = np.ascontiguousarray(x.transpose(perm))
     shape = view.shape
     inner = math.prod(shape[len(outer) + 2 :])
-    # Reshaped in NumPy: a few torch view ops cost ~5-7 us each, a sizeable part of a small
-    # image's resize.
-    planes = view.numpy().reshape(-1, shape[len(outer)], shape[len(outer) + 1], inner)
+    planes = view.reshape(-1, shape[len(outer)], shape[len(outer) + 1], inner)
     inverse = tuple(perm.index(a) for a in range(len(perm)))
 
-    def back(out: np.ndarray) -> Tensor:
+    def back(out: np.ndarray) -> np.ndarray:
         out_shape = list(shape)
         out_shape[len(outer) : len(outer) + 2] = out.shape[1:3]
-        return _permuted(torch.from_numpy(out.reshape(out_shape)), inverse)
+        return out.reshape(out_shape).transpose(inverse)
 
     return planes, back
-
-
-def _permuted(x: Tensor, perm: tuple[int, ...]) -> Tensor:
-    """``x.permute(perm)``, or ``x`` itself where ``perm`` keeps the order."""
-    return x if perm == tuple(range(x.ndim)) else x.permute(perm)
-
-
-def _run_compiled_pil(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor:
-    """Pillow's uint8 arithmetic on the pixels in memory order (:func:`_interleaved_planes`)."""
-    planes, back = _interleaved_planes(x, spatial)
-    fixed = [_pil_fixed_point(taps) for taps in plan.taps]  # type: ignore[arg-type]
-    return back(_compiled().resample_pil_uint8(planes, *fixed))
-
-
-def _run_compiled_2d(x: Tensor, spatial: tuple[int, ...], plan: Plan) -> Tensor | None:
-    """A 2-D resize by the kernels on the pixels in memory order (:func:`_interleaved_planes`:
-    HWC images and channels_last tensors are not copied to planes, integers not to float), in
-    ``x``'s dtype: uint8/uint16 summed in float32 and rounded once, half up and clamped, as on
-    the other paths. ``None`` for a non-finite result."""
-    planes, back = _interleaved_planes(x, spatial)
-    out = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
-    if out is None:
-        return None
-    if x.dtype in _INTEGER_RANGES:
-        low, high = _INTEGER_RANGES[x.dtype]
-        # NumPy, not torch: torch's OpenMP threads would keep spinning on the cores that the
-        # next call's kernel threads need (2 threads: 3.5 -> 6.8 ms per call when rounded with
-        # torch).
-        out += 0.5
-        np.floor(out, out=out)
-        np.clip(out, low, high, out=out)
-        out = out.astype(planes.dtype)
-    return back(out)
 
 
 def _apply_plan(
