@@ -47,14 +47,19 @@ def interleaved_samples(
 ) -> list[list[float]]:
     """Wall times in ms of ``repeats[i]`` calls of each ``fns[i]``, taken in rounds (one call of
     every function that still needs runs per round), so that a change in the machine's load hits
-    all of them alike. No warm-up here: call each function once before."""
+    all of them alike. Each round starts one function later than the one before: what runs just
+    before a call matters (a core left idle by a slow single-threaded peer wakes late for the
+    next call's second thread; a peer's spinning OpenMP threads hold one), and this way each
+    function follows each other one equally often. No warm-up here: call each function once
+    before."""
     times: list[list[float]] = [[] for _ in fns]
     for round_ in range(max(repeats, default=0)):
-        for fn, wanted, samples in zip(fns, repeats, times, strict=True):
-            if round_ < wanted:
+        for k in range(len(fns)):
+            i = (round_ + k) % len(fns)
+            if round_ < repeats[i]:
                 start = time.perf_counter()
-                fn()
-                samples.append((time.perf_counter() - start) * 1e3)
+                fns[i]()
+                times[i].append((time.perf_counter() - start) * 1e3)
     return times
 
 
