@@ -477,7 +477,7 @@ def test_a_late_thread_leaves_its_items_to_the_caller() -> None:
     torch.set_num_threads(2)
     try:
         watcher.start()
-        compiled._in_parallel(compiled._depth, 24, mid, start, weight, out)
+        compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, out)
     finally:
         release.set()
         torch.set_num_threads(before)
@@ -485,6 +485,31 @@ def test_a_late_thread_leaves_its_items_to_the_caller() -> None:
     blocked.result()
     assert complete == [True]
     np.testing.assert_allclose(out, want, atol=1e-5)
+
+
+def test_little_work_stays_on_the_calling_thread(monkeypatch) -> None:
+    """Under ``_PARALLEL_WORK`` (waking a pool thread would cost more) a call uses no pool
+    thread, whatever ``torch.get_num_threads()`` says; the result is the same."""
+    start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
+    mid = np.random.default_rng(0).random((64, 500), dtype=np.float32)
+    want = np.empty((24, 500), np.float32)
+    compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, want)
+
+    def no_pool(workers: int) -> None:
+        raise AssertionError("a pool thread for a small call")
+
+    monkeypatch.setattr(compiled, "_pool", no_pool)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        out = np.empty_like(want)
+        args = (mid, start, weight, out)
+        compiled._in_parallel(compiled._depth, 24, compiled._PARALLEL_WORK - 1, *args)
+        with pytest.raises(AssertionError, match="a pool thread"):
+            compiled._in_parallel(compiled._depth, 24, compiled._PARALLEL_WORK, *args)
+    finally:
+        torch.set_num_threads(before)
+    np.testing.assert_array_equal(out, want)
 
 
 def _resample_in_child(x: np.ndarray, queue: multiprocessing.Queue) -> None:

@@ -69,6 +69,10 @@ _GROUP_BYTES = 32768
 # calling thread are kept between calls). Each block costs a few parallel launches: 1 MiB ran a
 # 128^3 volume 1.3x slower at 2 threads than 4 MiB, 2 MiB 1.15x.
 _VOLUME_BLOCK_BYTES = 2 << 20
+# Less work than this (multiply-adds and moved values, ~0.1 ms) runs on the calling thread alone:
+# waking a pool thread and waiting for its last block cost more (on this VM a core left idle
+# wakes in 0.1-1 ms). 3-D's small launches: a 128^3 volume's depth pass, a block's few slices.
+_PARALLEL_WORK = 1 << 21
 
 
 @lru_cache(maxsize=256)
@@ -148,9 +152,10 @@ def _pool(workers: int) -> ThreadPoolExecutor:
         return _POOL
 
 
-def _in_parallel(kernel: Callable[..., Any], items: int, *args: Any) -> None:
+def _in_parallel(kernel: Callable[..., Any], items: int, work: int, *args: Any) -> None:
     """``kernel(*args, claimed, items)`` on ``torch.get_num_threads()`` threads (fewer when there
-    are fewer items), the caller one of them: each claims items of ``range(items)`` one at a
+    are fewer items; one where the ``work``, multiply-adds and moved values, is under
+    ``_PARALLEL_WORK``), the caller one of them: each claims items of ``range(items)`` one at a
     time (:func:`_claim` on ``claimed``) until none is left, so a thread that starts late or is
     descheduled (by the OpenMP threads torch leaves spinning after its ops) leaves its items to
     the others instead of making them wait. Against fixed contiguous shares (the caller then
@@ -159,7 +164,7 @@ def _in_parallel(kernel: Callable[..., Any], items: int, *args: Any) -> None:
     thread the same."""
     claimed = np.zeros(1, np.int64)
     _announce_compile(kernel, (*args, claimed, items))
-    threads = max(1, min(torch.get_num_threads(), items))
+    threads = max(1, min(torch.get_num_threads(), items)) if work >= _PARALLEL_WORK else 1
     others: list[Future[Any]] = []
     if threads > 1:
         pool = _pool(threads - 1)
@@ -792,9 +797,11 @@ def _planes(x: np.ndarray, both: Tables, out: np.ndarray) -> bool:
     cost = _PHASE_COST if poly[0][3] > 0 else _TRANSPOSE_COST
     vertical_first = out_h * (width * (v_taps + cost) + out_w * (h_taps + cost))
     horizontal_first = height * (width * cost + out_w * (h_taps + cost)) + out_h * out_w * v_taps
+    channels = out.shape[2] // out_w
     if vertical_first <= horizontal_first:
         sums = np.empty(planes * -(-out_h // _BLOCK))
-        _in_parallel(_vertical_first, sums.size, x, out, both, _BLOCK, _CHUNK, sums)
+        work = planes * channels * vertical_first
+        _in_parallel(_vertical_first, sums.size, work, x, out, both, _BLOCK, _CHUNK, sums)
     else:
         sums = _horizontal_first_blocks(x, out, both, None)
     return bool(np.isfinite(sums).all())
@@ -840,6 +847,7 @@ def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.n
             _in_parallel(
                 _depth,
                 o1 - o0,
+                (o1 - o0) * plane * taps,
                 mid[: y1 - y0].reshape(y1 - y0, plane),
                 d_start[o0:o1] - y0,
                 d_weight[o0:o1],
@@ -893,7 +901,9 @@ def _horizontal_first_blocks(
     out_h, in_h, v_taps = out.shape[1], x.shape[1], both[1].shape[1]
     rows = min(out_h, max(8, int((_BLOCK - v_taps) * out_h / in_h)))
     sums = np.empty(x.shape[0] * -(-out_h // rows))
-    _in_parallel(_horizontal_first, sums.size, x, out, both, fixed, rows, _BLOCK, _CHUNK, sums)
+    work = x.shape[0] * out.shape[2] * (in_h * both[3].shape[1] + out_h * v_taps)
+    args = (x, out, both, fixed, rows, _BLOCK, _CHUNK, sums)
+    _in_parallel(_horizontal_first, sums.size, work, *args)
     return sums
 
 
