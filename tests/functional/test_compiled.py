@@ -404,6 +404,28 @@ def test_float_hwc_images_are_read_in_place(astronaut, monkeypatch, size, dtype)
     assert seen == [False, True, True]  # the planar tensor, then in place twice
 
 
+@pytest.mark.parametrize(("size", "block"), [((40, 48), 32), ((320, 384), 32), ((211, 250), 128)])
+def test_periodic_passes_run_smaller_blocks_of_wide_rows(
+    astronaut, calls, monkeypatch, size, block
+) -> None:
+    """Where the horizontal pass is periodic, a block holds the rows that fit in ``_MID_BYTES``
+    (at least 32: here all blocks are that small), down (vertical pass first) and up
+    (horizontal first); transposed tables keep ``_BLOCK`` rows (their lanes). Results equal the
+    engine's across the blocks' edges."""
+    monkeypatch.setattr(compiled, "_MID_BYTES", 1)
+    blocks: list[int] = []
+    in_parallel = compiled._in_parallel
+
+    def spy(kernel, items, work, *args):
+        blocks.append(args[3] if kernel is compiled._vertical_first else args[5])
+        return in_parallel(kernel, items, work, *args)
+
+    monkeypatch.setattr(compiled, "_in_parallel", spy)
+    fast, engine = _both(_image(astronaut, torch.float32), size, "cubic")
+    torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
+    assert calls == ["resample_2d"] and blocks == [block]
+
+
 def test_thread_counts_agree(astronaut) -> None:
     x = _image(astronaut, torch.float32).repeat(4, 1, 1, 1)
     img = np.ascontiguousarray(np.tile(astronaut, (4, 4, 1)))

@@ -57,6 +57,11 @@ _FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 # constants LLVM unrolled the lane loops and the kernels ran 2-3x slower.
 _BLOCK = 128
 _CHUNK = 32
+# Where the horizontal pass is periodic (no lanes to fill), fewer rows per block on wide rows:
+# as many as keep the block's float intermediate within about this many bytes (L2: 512 KiB per
+# core), at least 32. HWC RGB images 2048 wide (24 KiB float32 rows) ran 0.87-0.95x the time
+# in blocks of 32 rather than 128 on /4, 0.96-0.98x on x2 (transposed tables: 1.08-1.14x).
+_MID_BYTES = 512 << 10
 _PAD = 16  # lane rows padded: a power-of-two stride made the transposes thrash the cache
 _TRANSPOSE_COST = 8  # a transposed value costs about this many multiply-adds (measured)
 _PHASE_COST = 3  # and a deinterleaved or interleaved one (measured)
@@ -799,12 +804,22 @@ def _planes(x: np.ndarray, both: Tables, out: np.ndarray) -> bool:
     horizontal_first = height * (width * cost + out_w * (h_taps + cost)) + out_h * out_w * v_taps
     channels = out.shape[2] // out_w
     if vertical_first <= horizontal_first:
-        sums = np.empty(planes * -(-out_h // _BLOCK))
+        block = _block_rows(x.shape[2] * out.itemsize, poly)
+        sums = np.empty(planes * -(-out_h // block))
         work = planes * channels * vertical_first
-        _in_parallel(_vertical_first, sums.size, work, x, out, both, _BLOCK, _CHUNK, sums)
+        _in_parallel(_vertical_first, sums.size, work, x, out, both, block, _CHUNK, sums)
     else:
         sums = _horizontal_first_blocks(x, out, both, None)
     return bool(np.isfinite(sums).all())
+
+
+def _block_rows(row_bytes: int, poly: tuple[np.ndarray, ...]) -> int:
+    """Rows per block of the intermediate (rows of ``row_bytes``): ``_BLOCK`` where the
+    horizontal pass transposes (the rows are its lanes), else as many as fit in
+    ``_MID_BYTES`` (between 32 and ``_BLOCK``)."""
+    if poly[0][3] == 0:
+        return _BLOCK
+    return max(32, min(_BLOCK, _MID_BYTES // row_bytes))
 
 
 def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
@@ -896,13 +911,15 @@ def resample_pil_uint8(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray:
 def _horizontal_first_blocks(
     x: np.ndarray, out: np.ndarray, both: Tables, fixed: bool | None
 ) -> np.ndarray:
-    """Run :func:`_horizontal_first` with blocks of output rows that read about ``_BLOCK``
-    input rows each (a few rows are read twice, at the blocks' edges); returns the sums."""
+    """Run :func:`_horizontal_first` with blocks of output rows that read about
+    :func:`_block_rows` input rows each (a few rows are read twice, at the blocks' edges);
+    returns the sums."""
     out_h, in_h, v_taps = out.shape[1], x.shape[1], both[1].shape[1]
-    rows = min(out_h, max(8, int((_BLOCK - v_taps) * out_h / in_h)))
+    block = _block_rows(out.shape[2] * out.itemsize, both[4])
+    rows = min(out_h, max(8, int((block - v_taps) * out_h / in_h)))
     sums = np.empty(x.shape[0] * -(-out_h // rows))
     work = x.shape[0] * out.shape[2] * (in_h * both[3].shape[1] + out_h * v_taps)
-    args = (x, out, both, fixed, rows, _BLOCK, _CHUNK, sums)
+    args = (x, out, both, fixed, rows, block, _CHUNK, sums)
     _in_parallel(_horizontal_first, sums.size, work, *args)
     return sums
 
