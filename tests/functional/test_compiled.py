@@ -358,6 +358,26 @@ def test_integer_images_are_read_in_place(astronaut, camera, monkeypatch, size, 
     assert seen == [True, True]
 
 
+@pytest.mark.parametrize("size", [(40, 48), (320, 384), (53, 37), (100, 333)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+def test_integer_results_are_rounded_in_the_kernels(astronaut, size, dtype) -> None:
+    """``rounded``: the kernels round each block of integer data as it is done (half up,
+    clamped: cubic overshoots both ends here), exactly as rounding the float32 result after, in
+    either order of the passes; the result is in the data's dtype (no float32 result)."""
+    high = np.iinfo(dtype).max
+    image = (astronaut.astype(dtype) * (high // 255))[None]
+    image[0, 20:140, 20:170] = 0  # a black frame around a white square: steps that ring
+    image[0, 50:110, 60:130] = high
+    axes = tuple(Axis(n, m, None) for n, m in zip(image.shape[1:3], size, strict=True))
+    taps = make_plan(None, "cubic", axes, True, False).taps
+    floats = compiled.resample_2d(image, *taps)
+    assert floats.dtype == np.float32 and (floats < 0).any() and (floats > high).any()
+    want = np.clip(np.floor(floats + np.float32(0.5)), 0, high).astype(dtype)
+    got = compiled.resample_2d(image, *taps, True)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, want)
+
+
 def test_numpy_images_skip_torch(astronaut, monkeypatch) -> None:
     """NumPy images go to the kernels and back with no torch op (each costs 30-60 us on caches
     that the last call's data evicted); tensors with one, for the result. Read-only arrays
@@ -457,7 +477,8 @@ def test_first_compile_is_announced(monkeypatch) -> None:
     planes = x.numpy().reshape(1, 128, 128)
     both = compiled.tables(*_plan_taps(128, 32), 128, 128, np.dtype(np.float32))
     claimed = np.zeros(1, np.int64)
-    args = (planes, np.empty((1, 32, 32), np.float32), both, 128, 32, np.empty(1), claimed, 0)
+    out = np.empty((1, 32, 32), np.float32)
+    args = (planes, out, both, 128, 32, np.empty(1), None, claimed, 0)
     assert not compiled._compiles(compiled._vertical_first, args)  # loaded by the call above
     never = (planes.astype(np.int16), *args[1:])  # no path calls the kernels with int16 data
     assert compiled._compiles(compiled._vertical_first, never)

@@ -485,17 +485,11 @@ def _run_compiled_2d(
         fixed = [_pil_fixed_point(taps) for taps in plan.taps]  # type: ignore[arg-type]
         result = _compiled().resample_pil_uint8(planes, *fixed)
     else:
-        result = _compiled().resample_2d(planes, *plan.taps)  # type: ignore[arg-type]
+        # Integers rounded in the kernels, block by block (no float32 result).
+        rounded = limits is not None
+        result = _compiled().resample_2d(planes, *plan.taps, rounded)  # type: ignore[arg-type]
         if result is None:
             return None, True
-        if limits is not None:
-            # NumPy, not torch: torch's OpenMP threads would keep spinning on the cores that
-            # the next call's kernel threads need (2 threads: 3.5 -> 6.8 ms per call when
-            # rounded with torch).
-            result += 0.5
-            np.floor(result, out=result)
-            np.clip(result, *limits, out=result)
-            result = result.astype(planes.dtype)
     out = back(result)
     return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
 
