@@ -1,6 +1,8 @@
 """``resamplers bench`` runs the resize suite against the peers and writes JSON and a chart."""
 
 import json
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -67,11 +69,23 @@ def test_bench_unknown_workload_lists_the_keys(capsys: pytest.CaptureFixture) ->
     assert "down4-cubic" in capsys.readouterr().out
 
 
-def test_interleaved_rounds_rotate_the_order() -> None:
-    """Each round starts one function later, so each follows each other one equally often (a
-    call's time depends on what ran just before it); slow peers with fewer repeats drop out."""
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6, 7])
+def test_each_function_follows_each_other_equally_often(n) -> None:
+    """A call's time depends on what ran just before it: over the rounds of one design (``n``,
+    ``2n`` for odd ``n``), run back to back, each function runs right after each other one
+    equally often, and each round runs every function once."""
+    calls: list[int] = []
+    fns = [lambda i=i: calls.append(i) for i in range(n)]
+    rounds = n if n % 2 == 0 else 2 * n
+    interleaved_samples(fns, [rounds] * n)
+    assert all(sorted(calls[r * n : (r + 1) * n]) == list(range(n)) for r in range(rounds))
+    within = Counter(pair for r in range(rounds) for pair in pairwise(calls[r * n : (r + 1) * n]))
+    assert set(within.values()) == {rounds // n} and len(within) == n * (n - 1)
+
+
+def test_slow_peers_with_fewer_repeats_drop_out() -> None:
     calls: list[str] = []
     fns = [lambda name=name: calls.append(name) for name in "abc"]
     times = interleaved_samples(fns, [3, 3, 1])
-    assert calls == ["a", "b", "c", "b", "a", "a", "b"]
+    assert sorted(calls) == ["a", "a", "a", "b", "b", "b", "c"] and calls.count("c") == 1
     assert [len(t) for t in times] == [3, 3, 1]

@@ -47,20 +47,35 @@ def interleaved_samples(
 ) -> list[list[float]]:
     """Wall times in ms of ``repeats[i]`` calls of each ``fns[i]``, taken in rounds (one call of
     every function that still needs runs per round), so that a change in the machine's load hits
-    all of them alike. Each round starts one function later than the one before: what runs just
-    before a call matters (a core left idle by a slow single-threaded peer wakes late for the
-    next call's second thread; a peer's spinning OpenMP threads hold one), and this way each
-    function follows each other one equally often. No warm-up here: call each function once
-    before."""
+    all of them alike. What runs just before a call matters (a core left idle by a slow
+    single-threaded peer wakes late for the next call's second thread; a peer's spinning OpenMP
+    threads hold one), so the rounds follow :func:`balanced_order`: over ``n`` rounds (``2n``
+    for an odd ``n``) each function runs right after each other one equally often. No warm-up
+    here: call each function once before."""
     times: list[list[float]] = [[] for _ in fns]
     for round_ in range(max(repeats, default=0)):
-        for k in range(len(fns)):
-            i = (round_ + k) % len(fns)
+        for i in balanced_order(len(fns), round_):
             if round_ < repeats[i]:
                 start = time.perf_counter()
                 fns[i]()
                 times[i].append((time.perf_counter() - start) * 1e3)
     return times
+
+
+def balanced_order(n: int, round_: int) -> list[int]:
+    """Round ``round_``'s order of ``n`` functions in a Williams design (a balanced Latin
+    square): ``0, 1, n-1, 2, n-2, ...`` shifted by the round; for odd ``n`` every other block of
+    ``n`` rounds reversed. Rotating one order instead would keep each function's predecessor."""
+    first, low, high = [0], 1, n - 1
+    for k in range(1, n):
+        if k % 2:
+            first.append(low)
+            low += 1
+        else:
+            first.append(high)
+            high -= 1
+    order = [(i + round_) % n for i in first]
+    return order[::-1] if n % 2 and (round_ // n) % 2 else order
 
 
 def parse_threads(text: str) -> list[int]:
