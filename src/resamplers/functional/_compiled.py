@@ -818,7 +818,7 @@ def resample_2d(
     dtype = _sum_dtype(x.dtype)
     both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = both[0].shape[0], both[2].shape[0]
-    limit = dtype.type(np.iinfo(x.dtype).max) if rounded and x.dtype.kind in "ui" else None
+    limit = dtype.type(np.iinfo(x.dtype).max) if rounded and x.dtype.kind == "u" else None
     out = np.empty((planes, out_h, out_w * channels), dtype if limit is None else x.dtype)
     if not _planes(x.reshape(planes, height, width * channels), both, out, limit):
         return None
