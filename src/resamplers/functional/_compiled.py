@@ -681,8 +681,8 @@ def _vertical_first(src, out, both, block, chunk, sums, limit, claimed, items):
     dtype = v_weight.dtype
     mid_rows = np.empty((block, src.shape[2]), dtype)
     buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, dtype)
-    # Integer outputs: the block's float sums, rounded while they are in cache.
-    sums_rows = np.empty((0 if limit is None else block, out.shape[2]), dtype)
+    # Integer outputs: the block's float results, rounded while they are in cache.
+    float_rows = np.empty((0 if limit is None else block, out.shape[2]), dtype)
     item = _claim(claimed)
     while item < items:
         p, o0 = item // per_plane, (item % per_plane) * block
@@ -695,7 +695,7 @@ def _vertical_first(src, out, both, block, chunk, sums, limit, claimed, items):
             _horizontal_any(mid, h_start, h_weight, poly, channels, chunk, buffers, None, dst)
             sums[item] = dst.sum()
         else:
-            dst = sums_rows[:n]
+            dst = float_rows[:n]
             _horizontal_any(mid, h_start, h_weight, poly, channels, chunk, buffers, None, dst)
             for r in range(n):
                 _round_into(dst[r], limit, out[p, o0 + r])
@@ -831,7 +831,7 @@ def _sum_dtype(dtype: np.dtype) -> np.dtype:
     return dtype if dtype.kind == "f" else np.dtype(np.float32)
 
 
-def _planes(x: np.ndarray, both: Tables, out: np.ndarray, limit: Any = None) -> bool:
+def _planes(x: np.ndarray, both: Tables, out: np.ndarray, limit: np.floating | None = None) -> bool:
     """``out[:] = `` the last two axes of ``x`` (``(planes, H, W * C)``, ``C = out.shape[2] //
     Wo`` channels interleaved) resampled (``both``: their :func:`tables`), in the cheaper order
     (``limit``: see :func:`_vertical_first`); whether the result is finite."""
@@ -953,7 +953,7 @@ def resample_pil_uint8(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray:
 
 
 def _horizontal_first_blocks(
-    x: np.ndarray, out: np.ndarray, both: Tables, fixed: bool | None, limit: Any
+    x: np.ndarray, out: np.ndarray, both: Tables, fixed: bool | None, limit: np.floating | None
 ) -> np.ndarray:
     """Run :func:`_horizontal_first` with blocks of output rows that read about
     :func:`_block_rows` input rows each (a few rows are read twice, at the blocks' edges);

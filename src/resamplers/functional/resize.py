@@ -48,7 +48,6 @@ _COMPILED_DTYPES = {
     k: np.dtype(str(k).removeprefix("torch."))
     for k in (*_INTEGER_RANGES, torch.float32, torch.float64)
 }
-_NUMPY_INTEGER_RANGES = {_COMPILED_DTYPES[k]: r for k, r in _INTEGER_RANGES.items()}
 _COMPILED_MIN_NUMEL = 8192  # smaller inputs: F.interpolate first (see _run_arithmetic)
 
 
@@ -463,11 +462,10 @@ def _run_compiled_2d(
     dtype = x.dtype if isinstance(x, np.ndarray) else _COMPILED_DTYPES.get(x.dtype)
     if dtype is None or dtype not in _COMPILED_DTYPES.values():
         return None, False
-    limits = _NUMPY_INTEGER_RANGES.get(dtype)
+    integer = dtype.kind == "u"  # uint8/uint16: rounded and clamped in the kernels
     pil = dtype == np.uint8 and plan.uint8_rounding == "pil"
     if not pil and (
-        math.prod(x.shape) < _COMPILED_MIN_NUMEL
-        or (limits is not None and plan.uint8_rounding != "final")
+        math.prod(x.shape) < _COMPILED_MIN_NUMEL or (integer and plan.uint8_rounding != "final")
     ):
         return None, False
     if isinstance(x, Tensor):
@@ -486,8 +484,7 @@ def _run_compiled_2d(
         result = _compiled().resample_pil_uint8(planes, *fixed)
     else:
         # Integers rounded in the kernels, block by block (no float32 result).
-        rounded = limits is not None
-        result = _compiled().resample_2d(planes, *plan.taps, rounded)  # type: ignore[arg-type]
+        result = _compiled().resample_2d(planes, *plan.taps, integer)  # type: ignore[arg-type]
         if result is None:
             return None, True
     out = back(result)
