@@ -613,6 +613,82 @@ def _plan_taps(n: int, m: int, method: str = "cubic"):
     return make_plan(None, method, (Axis(n, m, None),) * 2, True, False).taps
 
 
+# One axis resampled alone (the others kept), by one pass over whole rows: the vertical pass
+# where the values after the axis in memory make rows of at least 16, else the horizontal pass
+# with those values as interleaved channels. Pairs of axes that are not the last two: the 2-D
+# kernels, the values after them as channels.
+ONE_AXIS_CASES = [
+    ((2, 3, 64, 80), (64, 27)),  # width: horizontal pass over the N * C * H rows
+    ((2, 3, 64, 80), (150, 80)),  # height: vertical pass over rows of 80
+    ((4, 8, 300), (97,)),  # 1-D signals: horizontal pass
+    ((2, 1, 12, 40, 48), (5, 40, 48)),  # depth: vertical pass over whole slices
+    ((2, 1, 12, 40, 48), (12, 17, 48)),  # height: vertical pass over rows of 48
+    ((2, 1, 12, 40, 48), (30, 17, 48)),  # depth and height, width kept: 48 channels
+]
+
+
+@pytest.mark.parametrize(("shape", "size"), ONE_AXIS_CASES)
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3", "area"])
+def test_one_axis_equals_engine(calls, method, shape, size) -> None:
+    x = torch.rand(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    fast, engine = _both(x, size, method)
+    torch.testing.assert_close(fast, engine, atol=1e-12, rtol=0)
+    assert calls == ["resample_2d"]
+    torch.testing.assert_close(resamplers.resize(x, size=size, method=method), engine)
+    assert calls == ["resample_2d"] * 2
+
+
+@pytest.mark.parametrize("length", [61, 500])
+@pytest.mark.parametrize("axis", [0, 1])
+@pytest.mark.parametrize("method", list(PIL_FILTERS))
+def test_pil_uint8_one_axis_is_bit_exact(astronaut, camera, calls, method, axis, length) -> None:
+    """Pillow skips the pass of an axis whose size is kept; so do the kernels (a narrow image's
+    height: the horizontal pass with its 4 * 3 values per row as channels)."""
+    for img in (astronaut, camera, np.ascontiguousarray(astronaut[:, :4])):
+        size = list(img.shape[:2])
+        size[axis] = length
+        expected = np.asarray(Image.fromarray(img).resize(size[::-1], PIL_FILTERS[method]))
+        got = resamplers.resize(img, size=size, method=method, compat="pil")
+        np.testing.assert_array_equal(got, expected)
+    assert calls == ["resample_pil_uint8"] * 3
+
+
+@pytest.mark.parametrize("size", [(160, 61), (47, 192), (400, 192)])
+def test_default_uint8_one_axis_rounds_as_the_engine(astronaut, calls, size) -> None:
+    x = torch.from_numpy(astronaut).permute(2, 0, 1)[None]  # channels_last strides
+    fast, engine = _both(x, size, "cubic")
+    assert int((fast.int() - engine.int()).abs().max()) <= 1  # a sum on a .5 boundary
+    assert fast.is_contiguous(memory_format=torch.channels_last)
+    assert calls == ["resample_2d"]
+
+
+@pytest.mark.parametrize("size", [(64, 20), (20, 64)])
+def test_one_axis_non_finite_input_takes_the_engine(size) -> None:
+    x = torch.rand(1, 2, 64, 64, dtype=torch.float64)
+    x[0, 1, 20, 30] = float("nan")
+    out = resamplers.resize(x, size=size, method="cubic")
+    torch.testing.assert_close(out, _both(x, size, "cubic")[1], equal_nan=True)
+    assert torch.isfinite(out[0, 0]).all() and 0 < int(out[0, 1].isnan().sum()) <= 4
+
+
+@pytest.mark.parametrize("method", ["nearest", "linear", "cubic"])
+def test_kept_size_is_a_copy(astronaut, calls, method) -> None:
+    """Every axis kept (by size or by scale 1): an equal copy, never the input itself or a view
+    of it, whatever the method."""
+    x = torch.rand(2, 3, 40, 50)
+    hwc = np.ascontiguousarray(x[0].permute(1, 2, 0).numpy())
+    for data in (x, hwc, astronaut, astronaut.astype(np.uint16)):
+        size = tuple(data.shape[2:] if isinstance(data, torch.Tensor) else data.shape[:2])
+        for out in (
+            resamplers.resize(data, size=size, method=method),
+            resamplers.resize(data, scale=1.0, method=method),
+        ):
+            assert type(out) is type(data) and out.dtype == data.dtype
+            np.testing.assert_array_equal(np.asarray(out), np.asarray(data))
+            assert not np.shares_memory(np.asarray(out), np.asarray(data))
+    assert calls == []
+
+
 def test_autograd_keeps_the_differentiable_engine(calls) -> None:
     x = torch.rand(1, 1, 12, 10, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(lambda t: resamplers.resize(t, size=(5, 7)), (x,))

@@ -298,31 +298,31 @@ def down_2d(
     return w
 
 
-def down_uint8(quick: bool) -> Workload:
-    """uint8 RGB (H, W, 3) NumPy image /4, cubic antialiased."""
+def down_uint8(quick: bool, width_only: bool = False) -> Workload:
+    """uint8 RGB (H, W, 3) NumPy image /4 (both axes, or the width alone), cubic antialiased."""
     side = 512 if quick else 2048
     rng = np.random.default_rng(0)
     img = rng.integers(0, 256, size=(side, side, 3), dtype=np.uint8)
-    out = side // 4
+    size = (side, side // 4) if width_only else (side // 4, side // 4)
     w = Workload(
-        "uint8-rgb",
-        f"u8 RGB {side}^2 HWC /4 cubic AA",
+        "uint8-rgb-width" if width_only else "uint8-rgb",
+        f"u8 RGB {side}^2 HWC {'width ' if width_only else ''}/4 cubic AA",
         [
-            _ours(img, "cubic", (out, out), "resamplers compat=pil", compat="pil"),
-            _ours(img, "cubic", (out, out), "resamplers (default)"),
+            _ours(img, "cubic", size, "resamplers compat=pil", compat="pil"),
+            _ours(img, "cubic", size, "resamplers (default)"),
         ],
         nbytes_mib(img),
     )
     w.variants[1].note = "rounds once at the end"
     w.variants[1].same_op = False
-    engine = _engine(torch.from_numpy(img), "cubic", (out, out), compat="pil")
+    engine = _engine(torch.from_numpy(img), "cubic", size, compat="pil")
     engine.name += " compat=pil"
     engine.to_array = lambda r: r.numpy()
     w.variants.insert(1, engine)
 
     def torch_u8() -> np.ndarray:
         t = torch.from_numpy(img).permute(2, 0, 1)[None]  # a channels_last view
-        r = F.interpolate(t, size=(out, out), mode="bicubic", antialias=True)
+        r = F.interpolate(t, size=size, mode="bicubic", antialias=True)
         return r[0].permute(1, 2, 0).numpy()
 
     w.variants.append(
@@ -335,7 +335,7 @@ def down_uint8(quick: bool) -> Workload:
         w.variants.append(
             Variant(
                 "Pillow BICUBIC",
-                lambda: pil.resize((out, out), PIL_Image.Resampling.BICUBIC),
+                lambda: pil.resize(size[::-1], PIL_Image.Resampling.BICUBIC),
                 True,
                 "Image in/out, 1 thread",
             )
@@ -344,7 +344,7 @@ def down_uint8(quick: bool) -> Workload:
         w.variants.append(
             Variant(
                 "OpenCV INTER_AREA",
-                lambda: cv2.resize(img, (out, out), interpolation=cv2.INTER_AREA),
+                lambda: cv2.resize(img, size[::-1], interpolation=cv2.INTER_AREA),
                 False,
                 "area (box) filter",
             )
@@ -376,6 +376,27 @@ def up_2d(method: str, quick: bool) -> Workload:
         )
     if PIL_Image:
         w.variants.append(_pil_planes(x, size, method))
+    return w
+
+
+def down_1d(method: str, quick: bool, factor: int = 3) -> Workload:
+    """float32 (N, 2, L) signals /factor, ``method`` antialiased along L."""
+    batch, length = (4, 12000) if quick else (64, 48000)
+    x = torch.rand(batch, 2, length, generator=torch.Generator().manual_seed(3))
+    out = length // factor
+    w = Workload(
+        f"1d-down{factor}-{method}",
+        f"f32 {batch}x2x{length} /{factor} {method} AA",
+        [_ours(x, method, (out,)), _engine(x, method, (out,))],
+        nbytes_mib(x),
+    )
+
+    def torch_rows() -> torch.Tensor:  # the same op: torch's 2-D antialias on (1, L) images
+        rows = x.reshape(-1, 1, 1, length)
+        mode = _TORCH_MODE[method]
+        return F.interpolate(rows, size=(1, out), mode=mode, antialias=True).reshape(batch, 2, out)
+
+    w.variants.append(Variant(f"torch {_TORCH_MODE[method]} AA on (1, L)", torch_rows, True))
     return w
 
 
@@ -418,6 +439,8 @@ SPECS = [
     Spec("down4-linear", lambda q: down_2d("linear", q)),
     Spec("down4-lanczos3", lambda q: down_2d("lanczos3", q, peers="pil+cv2")),
     Spec("uint8-rgb", down_uint8),
+    Spec("uint8-rgb-width", lambda q: down_uint8(q, width_only=True)),
+    Spec("1d-down3-cubic", lambda q: down_1d("cubic", q)),
     Spec("up2-linear", lambda q: up_2d("linear", q)),
     Spec("up2-cubic", lambda q: up_2d("cubic", q)),
     Spec("3d-down2-linear", lambda q: down_3d("linear", q, 128, 2)),

@@ -78,6 +78,9 @@ _VOLUME_BLOCK_BYTES = 2 << 20
 # waking a pool thread and waiting for its last block cost more (on this VM a core left idle
 # wakes in 0.1-1 ms). 3-D's small launches: a 128^3 volume's depth pass, a block's few slices.
 _PARALLEL_WORK = 1 << 21
+# One axis resampled alone, its vertical pass: output rows per claimed item, about this many
+# output values.
+_ONE_AXIS_VALUES = 1 << 16
 
 
 @lru_cache(maxsize=256)
@@ -96,8 +99,7 @@ def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
     (``(start + t) // step``) and the weight; ``count == 0`` where the table is not periodic."""
     poly = to_polyphase(taps, in_size)
     if poly is None:
-        empty = np.zeros((1, 0), np.int64)
-        return np.zeros(4, np.int64), empty, empty, np.zeros((1, 0), dtype)
+        return _NOT_PERIODIC[dtype]
     width = max(sum(w != 0.0 for w in phase) for phase in poly.weights)
     which = np.zeros((poly.phases, width), np.int64)
     offset = np.zeros((poly.phases, width), np.int64)
@@ -111,18 +113,33 @@ def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
     return info, which, offset, weight
 
 
+class _NotPeriodic(dict):
+    """dtype -> the :func:`phases` of a table that is not periodic (``count == 0``)."""
+
+    def __missing__(self, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+        empty = np.zeros((1, 0), np.int64)
+        self[dtype] = np.zeros(4, np.int64), empty, empty, np.zeros((1, 0), dtype)
+        return self[dtype]
+
+
+_NOT_PERIODIC = _NotPeriodic()
+
 # (v_start, v_weight, h_start, h_weight, poly): see tables()
 Tables = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
 
 
-def tables(v_taps: Taps, h_taps: Taps, height: int, width: int, dtype: np.dtype) -> Tables:
+def tables(
+    v_taps: Taps | None, h_taps: Taps | None, height: int, width: int, dtype: np.dtype
+) -> Tables:
     """What the kernels read, as one argument: ``(v_start, v_weight, h_start, h_weight, poly)``,
     the vertical and horizontal windows (:func:`windows`) and the horizontal table's periodic
-    interior (:func:`phases`), in ``dtype``."""
+    interior (:func:`phases`), in ``dtype``. An axis left as it is (``None``) has empty windows
+    (the same types: the kernels' signatures do not change)."""
+    kept = np.zeros(0, np.int64), np.zeros((0, 1), dtype)
     return (
-        *windows(v_taps, height, dtype),
-        *windows(h_taps, width, dtype),
-        phases(h_taps, width, dtype),
+        *(kept if v_taps is None else windows(v_taps, height, dtype)),
+        *(kept if h_taps is None else windows(h_taps, width, dtype)),
+        _NOT_PERIODIC[dtype] if h_taps is None else phases(h_taps, width, dtype),
     )
 
 
@@ -690,16 +707,51 @@ def _vertical_first(src, out, both, block, chunk, sums, limit, claimed, items):
         mid = mid_rows[:n]
         for r in range(n):
             _rows(src[p], v_start[o0 + r], v_weight[o0 + r], mid[r])
-        if limit is None:
-            dst = out[p, o0 : o0 + n]
-            _horizontal_any(mid, h_start, h_weight, poly, channels, chunk, buffers, None, dst)
-            sums[item] = dst.sum()
-        else:
-            dst = float_rows[:n]
-            _horizontal_any(mid, h_start, h_weight, poly, channels, chunk, buffers, None, dst)
-            for r in range(n):
-                _round_into(dst[r], limit, out[p, o0 + r])
-            sums[item] = 0.0  # integer data: finite
+        dst = out[p, o0 : o0 + n]
+        sums[item] = _horizontal_into(
+            mid, both, channels, chunk, buffers, None, limit, float_rows, dst
+        )
+        item = _claim(claimed)
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _horizontal_into(rows, both, channels, chunk, buffers, fixed, limit, float_rows, dst):
+    """``dst[:] = `` the horizontal pass of ``rows`` (``both``: the :func:`tables`): straight into
+    ``dst`` where ``limit`` is None (floats, or Pillow's uint8 with ``fixed`` True), else into
+    ``float_rows`` and rounded into the integer ``dst`` by :func:`_round_into` while in cache.
+    Returns the float results' sum (0 for integer results: finite)."""
+    _, _, h_start, h_weight, poly = both
+    if limit is None:
+        _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, fixed, dst)
+        return dst.sum() if fixed is None else 0.0
+    values = float_rows[: rows.shape[0]]
+    _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, None, values)
+    for r in range(rows.shape[0]):
+        _round_into(values[r], limit, dst[r])
+    return 0.0
+
+
+@njit(cache=True, fastmath=_FASTMATH, nogil=True)
+def _horizontal_only(src, out, both, fixed, block, chunk, sums, limit, claimed, items):
+    """The horizontal pass alone, ``(planes, H, W * C) -> (planes, H, Wo * C)`` (``both``'s
+    vertical table empty: the rows are kept), in blocks of ``block`` rows straight from ``src``
+    (``fixed``, ``limit``: as :func:`_horizontal_first`); ``sums[item]``: each block's total."""
+    h_start, h_weight, poly = both[2], both[3], both[4]
+    rows = out.shape[1]
+    channels = out.shape[2] // h_start.shape[0]
+    width = src.shape[2] // channels
+    per_plane = (rows + block - 1) // block
+    dtype = h_weight.dtype
+    buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, src.dtype)
+    float_rows = np.empty((0 if limit is None else block, out.shape[2]), dtype)
+    item = _claim(claimed)
+    while item < items:
+        p, y0 = item // per_plane, (item % per_plane) * block
+        y1 = min(y0 + block, rows)
+        rows_in, dst = src[p, y0:y1], out[p, y0:y1]
+        sums[item] = _horizontal_into(
+            rows_in, both, channels, chunk, buffers, fixed, limit, float_rows, dst
+        )
         item = _claim(claimed)
 
 
@@ -756,26 +808,54 @@ def _horizontal_first(src, out, both, fixed, rows, block, chunk, sums, limit, cl
                 fixed,
                 mid[y - y0 : y_end - y0],
             )
-        total = 0.0
-        for r in range(n):
-            row = out[p, o0 + r]
-            if fixed is None and limit is None and v_taps == 2:
-                # Two taps (linear upscaling): the loop here, summed as it stores, not a call
-                # to _rows and a pass of row.sum() per output row: x2 linear 0.85-0.90x (a
-                # 4-tap loop written the same way ran 1.15x slower than _rows).
-                w = v_weight[o0 + r]
-                total += _two_taps(mid, v_start[o0 + r] - y0, w[0], w[1], row)
-            elif fixed is None and limit is None:  # floats: straight into the output
-                _rows(mid, v_start[o0 + r] - y0, v_weight[o0 + r], row)
-                total += row.sum()
-            elif limit is not None:  # integer data into an integer output (finite: no sum)
-                _rows(mid, v_start[o0 + r] - y0, v_weight[o0 + r], acc)
-                _round_into(acc, limit, row)
-            else:
-                _rows(mid, v_start[o0 + r] - y0, v_weight[o0 + r], acc)
-                for i in range(out_size):
-                    row[i] = _store(acc[i], fixed)
-        sums[item] = total
+        start, weight = v_start[o0 : o0 + n], v_weight[o0 : o0 + n]
+        sums[item] = _vertical_into(mid, y0, start, weight, fixed, limit, acc, out[p, o0 : o0 + n])
+        item = _claim(claimed)
+
+
+@njit(cache=True, fastmath=_FASTMATH)
+def _vertical_into(rows, y0, start, weight, fixed, limit, acc, dst):
+    """``dst[r] = `` the vertical pass of ``rows`` (input rows from ``y0`` on) for the windows
+    ``start[r]``, ``weight[r]``: floats straight into ``dst``; integer data (``limit``) or
+    Pillow's fixed point (``fixed`` True) through the row ``acc``, rounded. Returns the float
+    results' sum (0 for integer results: finite)."""
+    total = 0.0
+    for r in range(dst.shape[0]):
+        row = dst[r]
+        if fixed is None and limit is None and weight.shape[1] == 2:
+            # Two taps (linear upscaling): the loop here, summed as it stores, not a call to
+            # _rows and a pass of row.sum() per output row: x2 linear 0.85-0.90x (a 4-tap loop
+            # written the same way ran 1.15x slower than _rows).
+            total += _two_taps(rows, start[r] - y0, weight[r, 0], weight[r, 1], row)
+        elif fixed is None and limit is None:  # floats: straight into the output
+            _rows(rows, start[r] - y0, weight[r], row)
+            total += row.sum()
+        elif limit is not None:  # integer data into an integer output (finite: no sum)
+            _rows(rows, start[r] - y0, weight[r], acc)
+            _round_into(acc, limit, row)
+        else:
+            _rows(rows, start[r] - y0, weight[r], acc)
+            for i in range(row.shape[0]):
+                row[i] = _store(acc[i], fixed)
+    return total
+
+
+@njit(cache=True, fastmath=_FASTMATH, nogil=True)
+def _vertical_only(src, out, both, fixed, rows, sums, limit, claimed, items):
+    """The vertical pass alone, ``(planes, H, W) -> (planes, Ho, W)`` (``both``'s horizontal
+    table empty: the columns are kept), in blocks of ``rows`` output rows straight from
+    ``src`` (``fixed``, ``limit``: as :func:`_horizontal_first`); ``sums[item]``: each block's
+    total."""
+    v_start, v_weight = both[0], both[1]
+    out_rows = out.shape[1]
+    per_plane = (out_rows + rows - 1) // rows
+    acc = np.empty(out.shape[2], v_weight.dtype)
+    item = _claim(claimed)
+    while item < items:
+        p, o0 = item // per_plane, (item % per_plane) * rows
+        o1 = min(o0 + rows, out_rows)
+        start, weight, dst = v_start[o0:o1], v_weight[o0:o1], out[p, o0:o1]
+        sums[item] = _vertical_into(src[p], 0, start, weight, fixed, limit, acc, dst)
         item = _claim(claimed)
 
 
@@ -804,10 +884,11 @@ def _span(start, taps, chunk):
 
 
 def resample_2d(
-    x: np.ndarray, v_taps: Taps, h_taps: Taps, rounded: bool = False
+    x: np.ndarray, v_taps: Taps | None, h_taps: Taps | None, rounded: bool = False
 ) -> np.ndarray | None:
     """``x`` ``(planes, H, W)`` or ``(planes, H, W, C)`` (channels interleaved, as in HWC
-    images), contiguous: both axes resampled, or ``None`` if the result is not finite (a NaN or
+    images), contiguous: both axes resampled (or one, the other's table ``None``: its pass is
+    skipped), or ``None`` if the result is not finite (a NaN or
     infinity in ``x``: the tensor engine then keeps it to the outputs whose nonzero taps cover
     it; here zero weights would spread it). float32/float64 in float32/float64 arithmetic;
     uint8/uint16 read as they are, in float32 arithmetic, and a float32 result, or with
@@ -817,8 +898,10 @@ def resample_2d(
     channels = x.shape[3] if x.ndim == 4 else 1
     dtype = _sum_dtype(x.dtype)
     both = tables(v_taps, h_taps, height, width, dtype)
-    out_h, out_w = both[0].shape[0], both[2].shape[0]
+    out_h, out_w = _out_size(both, height, width)
     limit = dtype.type(np.iinfo(x.dtype).max) if rounded and x.dtype.kind == "u" else None
+    if v_taps is None and h_taps is None:
+        return x.astype(dtype if limit is None else x.dtype)  # a copy
     out = np.empty((planes, out_h, out_w * channels), dtype if limit is None else x.dtype)
     if not _planes(x.reshape(planes, height, width * channels), both, out, limit):
         return None
@@ -831,12 +914,19 @@ def _sum_dtype(dtype: np.dtype) -> np.dtype:
     return dtype if dtype.kind == "f" else np.dtype(np.float32)
 
 
+def _out_size(both: Tables, height: int, width: int) -> tuple[int, int]:
+    """The output's height and width for the :func:`tables` ``both`` (an empty table: kept)."""
+    return both[0].shape[0] or height, both[2].shape[0] or width
+
+
 def _planes(x: np.ndarray, both: Tables, out: np.ndarray, limit: np.floating | None = None) -> bool:
     """``out[:] = `` the last two axes of ``x`` (``(planes, H, W * C)``, ``C = out.shape[2] //
     Wo`` channels interleaved) resampled (``both``: their :func:`tables`), in the cheaper order
     (``limit``: see :func:`_vertical_first`); whether the result is finite."""
     planes, height = x.shape[:2]
     v_start, v_weight, h_start, h_weight, poly = both
+    if v_start.size == 0 or h_start.size == 0:
+        return bool(np.isfinite(_one_axis(x, out, both, None, limit)).all())
     out_h, out_w = v_start.shape[0], h_start.shape[0]
     width = x.shape[2] // (out.shape[2] // out_w)  # pixels (the channels scale every term)
     # The cost of each order: multiply-adds, and the values the horizontal pass moves in and out
@@ -857,16 +947,44 @@ def _planes(x: np.ndarray, both: Tables, out: np.ndarray, limit: np.floating | N
     return bool(np.isfinite(sums).all())
 
 
-def _block_rows(row_bytes: int, poly: tuple[np.ndarray, ...]) -> int:
+def _one_axis(
+    x: np.ndarray, out: np.ndarray, both: Tables, fixed: bool | None, limit: np.floating | None
+) -> np.ndarray:
+    """Run the pass of the one axis ``both`` resamples (the other's table empty) from ``x``
+    straight into ``out`` (``fixed``, ``limit``: see :func:`_horizontal_first`); returns the
+    sums."""
+    planes, height, row = x.shape
+    v_start, v_weight, _, h_weight, poly = both
+    if v_start.size == 0:  # rows kept: the horizontal pass
+        # Long rows (1-D signals) one at a time: the block's sum then reads it from L2, not
+        # L3 or DRAM (64 x 2 x 48000 x2 linear 0.91-0.95x, /3 cubic 0.98x against 32 rows).
+        block = _block_rows(out.shape[2] * h_weight.itemsize, poly, least=1)
+        sums = np.empty(planes * -(-height // block))
+        work = planes * height * (row + out.shape[2] * h_weight.shape[1])
+        args = (x, out, both, fixed, block, _CHUNK, sums, limit)
+        _in_parallel(_horizontal_only, sums.size, work, *args)
+    else:  # columns kept: the vertical pass, over whole rows
+        out_h = v_start.shape[0]
+        rows = min(out_h, max(1, _ONE_AXIS_VALUES // row))
+        sums = np.empty(planes * -(-out_h // rows))
+        work = planes * out_h * row * v_weight.shape[1]
+        args = (x, out, both, fixed, rows, sums, limit)
+        _in_parallel(_vertical_only, sums.size, work, *args)
+    return sums
+
+
+def _block_rows(row_bytes: int, poly: tuple[np.ndarray, ...], least: int = 32) -> int:
     """Rows per block of the intermediate (rows of ``row_bytes``): ``_BLOCK`` where the
     horizontal pass transposes (the rows are its lanes), else as many as fit in
-    ``_MID_BYTES`` (between 32 and ``_BLOCK``)."""
+    ``_MID_BYTES`` (between ``least`` and ``_BLOCK``)."""
     if poly[0][3] == 0:
         return _BLOCK
-    return max(32, min(_BLOCK, _MID_BYTES // row_bytes))
+    return max(least, min(_BLOCK, _MID_BYTES // row_bytes))
 
 
-def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.ndarray | None:
+def resample_3d(
+    x: np.ndarray, d_taps: Taps, v_taps: Taps | None, h_taps: Taps | None
+) -> np.ndarray | None:
     """``x`` ``(volumes, D, H, W)``, contiguous: all three axes resampled, or ``None`` as
     :func:`resample_2d` (integer volumes likewise read as they are, float32 result). Blocks of
     output slices: the 2-D pass of the input slices a block reads that the block before did not
@@ -876,7 +994,7 @@ def resample_3d(x: np.ndarray, d_taps: Taps, v_taps: Taps, h_taps: Taps) -> np.n
     volumes, depth, height, width = x.shape
     dtype = _sum_dtype(x.dtype)
     both = tables(v_taps, h_taps, height, width, dtype)
-    out_h, out_w = both[0].shape[0], both[2].shape[0]
+    out_h, out_w = _out_size(both, height, width)
     d_start, d_weight = windows(d_taps, depth, dtype)
     out_d, taps = d_weight.shape
     plane = out_h * out_w
@@ -940,15 +1058,19 @@ def _depth(mid, start, weight, out, claimed, items):
         o = _claim(claimed)
 
 
-def resample_pil_uint8(x: np.ndarray, v_taps: Taps, h_taps: Taps) -> np.ndarray:
+def resample_pil_uint8(x: np.ndarray, v_taps: Taps | None, h_taps: Taps | None) -> np.ndarray:
     """``x`` uint8 ``(planes, H, W, C)``, contiguous; ``*_taps``: Pillow's fixed-point tables
-    (integer weights scaled by ``2**PIL_PRECISION_BITS``). Pillow's passes and rounding,
-    exactly."""
+    (integer weights scaled by ``2**PIL_PRECISION_BITS``; ``None``: the axis is kept, its pass
+    skipped, as Pillow does). Pillow's passes and rounding, exactly."""
     planes, height, width, channels = x.shape
     both = tables(v_taps, h_taps, height, width, np.dtype(np.int32))
-    out_h, out_w = both[0].shape[0], both[2].shape[0]
+    out_h, out_w = _out_size(both, height, width)
     out = np.empty((planes, out_h, out_w * channels), np.uint8)
-    _horizontal_first_blocks(x.reshape(planes, height, width * channels), out, both, True, None)
+    rows = x.reshape(planes, height, width * channels)
+    if v_taps is None or h_taps is None:
+        _one_axis(rows, out, both, True, None)
+    else:
+        _horizontal_first_blocks(rows, out, both, True, None)
     return out.reshape(planes, out_h, out_w, channels)
 
 

@@ -49,6 +49,10 @@ _COMPILED_DTYPES = {
     for k in (*_INTEGER_RANGES, torch.float32, torch.float64)
 }
 _COMPILED_MIN_NUMEL = 8192  # smaller inputs: F.interpolate first (see _run_arithmetic)
+# One axis resampled alone: by the compiled vertical pass over rows of the values after it in
+# memory where they are at least this many (its loops vectorize along them), else by the
+# horizontal pass along it (those values as interleaved channels).
+_ROW_VALUES = 16
 
 
 def resize(
@@ -333,7 +337,7 @@ def _run(
     compiled kernels where they apply (without either: the tensor engine alone)."""
     channels_last = _is_channels_last(x)
     if method in ("nearest", "nearest-exact"):  # pure gathers: any dtype, no arithmetic
-        out = x
+        out = x if any(t is not None for t in plan.taps) else x.clone()  # never x itself
         for i in plan.order:
             taps = plan.taps[i]
             if taps is not None:
@@ -375,6 +379,8 @@ def _run_arithmetic(
             f"x: dtype {x.dtype} is not supported by method {method!r}; use uint8, uint16 or a "
             "float dtype (convert with .float())"
         )
+    if all(taps is None for taps in plan.taps):  # every axis kept: a copy
+        return x.clone()
     # Spatial axes last and contiguous (HWC images, channels_last tensors): every pass then
     # moves whole rows. One copy, fused with the dtype conversion.
     batch_axes = [a for a in range(x.ndim) if a not in spatial]
@@ -406,14 +412,14 @@ def _run_arithmetic(
 
 
 def _compiled_applies(x: Tensor, plan: Plan) -> bool:
-    """Whether the compiled kernels (``_compiled.py``) can run ``plan`` on ``x``: the last two
-    spatial axes of a 2-D or 3-D resize both resampled, on CPU, without autograd (the tensor
-    engine is differentiable), numba installed."""
+    """Whether the compiled kernels (``_compiled.py``) can run ``plan`` on ``x``: a 2-D or 3-D
+    resize with one or both of the last two spatial axes resampled, on CPU, without autograd
+    (the tensor engine is differentiable), numba installed."""
     return (
         x.device.type == "cpu"
         and not (torch.is_grad_enabled() and x.requires_grad)
         and len(plan.taps) in (2, 3)
-        and None not in plan.taps[-2:]
+        and plan.taps[-2:] != (None, None)
         and _compiled() is not None
     )
 
@@ -447,16 +453,21 @@ def _run_compiled_planes(work: Tensor, plan: Plan) -> Tensor | None:
 def _run_compiled_2d(
     x: ArrayLike, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
 ) -> tuple[ArrayLike | None, bool]:
-    """A 2-D resize by the compiled kernels, from and to ``x``'s own type (a NumPy array, or a
+    """A resize of one or two axes (of 1 to 3 spatial axes; the others kept) by the compiled
+    kernels, from and to ``x``'s own type (a NumPy array, or a
     CPU tensor outside autograd) with no torch op between (each costs 30-60 us on caches that
     the last call's data evicted: NumPy uint8 images 0.94-0.95x the time of a round trip
     through tensors, float tensors 0.98-1.01x), on the pixels in memory order
     (:func:`_interleaved_planes`: HWC images and channels_last tensors are not copied to
     planes, integers not to float). float32/float64 in their own arithmetic; uint8/uint16
     summed in float32 and rounded once, half up and clamped; ``compat="pil"`` uint8 in Pillow's
-    arithmetic, whatever its size. Returns the result (``None`` where the kernels do not apply
-    or it is not finite: a NaN or inf in ``x``) and whether the kernels ran."""
-    if len(spatial) != 2 or method in ("nearest", "nearest-exact") or None in plan.taps:
+    arithmetic, whatever its size. One axis alone runs one pass over whole rows: the vertical
+    pass where the values after the axis in memory (``inner``) make rows of at least
+    ``_ROW_VALUES``, else the horizontal pass along rows of ``inner`` interleaved channels (1-D
+    signals, an image's width). Returns the result (``None`` where the kernels do not apply or
+    it is not finite: a NaN or inf in ``x``) and whether the kernels ran."""
+    resampled = tuple(a for a, taps in zip(spatial, plan.taps, strict=True) if taps is not None)
+    if len(resampled) not in (1, 2) or method in ("nearest", "nearest-exact"):
         return None, False
     # (No None among the dtypes compared: NumPy reads None as float64.)
     dtype = x.dtype if isinstance(x, np.ndarray) else _COMPILED_DTYPES.get(x.dtype)
@@ -478,43 +489,53 @@ def _run_compiled_2d(
         return None, False
     if _compiled() is None:
         return None, False
-    planes, back = _interleaved_planes(data, spatial)
+    planes, back = _interleaved_planes(data, resampled)
+    taps: list[Taps | None] = [t for t in plan.taps if t is not None]
+    if (
+        len(resampled) == 1
+    ):  # planes (outer, n, inner): as (outer, n, inner) or (1, outer, n, inner)
+        outer, n, inner = planes.shape
+        vertical = inner >= _ROW_VALUES
+        planes = planes.reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
+        taps = [taps[0], None] if vertical else [None, taps[0]]
     if pil:
-        fixed = [_pil_fixed_point(taps) for taps in plan.taps]  # type: ignore[arg-type]
+        fixed = [None if t is None else _pil_fixed_point(t) for t in taps]
         result = _compiled().resample_pil_uint8(planes, *fixed)
     else:
         # Integers rounded in the kernels, block by block (no float32 result).
-        result = _compiled().resample_2d(planes, *plan.taps, integer)  # type: ignore[arg-type]
+        result = _compiled().resample_2d(planes, *taps, integer)
         if result is None:
             return None, True
+    if len(resampled) == 1:
+        result = result.reshape(outer, -1, inner)
     out = back(result)
     return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
 
 
 def _interleaved_planes(
-    x: np.ndarray, spatial: tuple[int, ...]
+    x: np.ndarray, resampled: tuple[int, ...]
 ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
-    """``x`` as ``(outer, H, W, inner)`` in its memory order (HWC images and channels_last
-    tensors interleave their channels: no copy; other layouts are copied to planes first), and
-    the function that puts a result ``(outer, Ho, Wo, inner)`` back in ``x``'s layout."""
-    h, w = spatial
-    batch = [a for a in range(x.ndim) if a not in spatial]
+    """``x`` as ``(outer, *sizes, inner)`` in its memory order, ``sizes`` those of the
+    ``resampled`` axes (``(outer, H, W, inner)`` for two: HWC images and channels_last tensors
+    interleave their channels: no copy; other layouts are copied first), and the function that
+    puts a result ``(outer, *out_sizes, inner)`` back in ``x``'s layout."""
+    batch = [a for a in range(x.ndim) if a not in resampled]
     by_stride = sorted(batch, key=lambda a: -x.strides[a])
-    outer = [a for a in by_stride if x.strides[a] >= x.strides[h]]
-    perm = (*outer, h, w, *[a for a in by_stride if a not in outer])
+    outer = [a for a in by_stride if x.strides[a] >= x.strides[resampled[0]]]
+    perm = (*outer, *resampled, *[a for a in by_stride if a not in outer])
     view = x.transpose(perm)
     if not view.flags.c_contiguous:
         outer = batch
-        perm = (*batch, h, w)
+        perm = (*batch, *resampled)
         view = np.ascontiguousarray(x.transpose(perm))
     shape = view.shape
-    inner = math.prod(shape[len(outer) + 2 :])
-    planes = view.reshape(-1, shape[len(outer)], shape[len(outer) + 1], inner)
+    axes = slice(len(outer), len(outer) + len(resampled))
+    planes = view.reshape(-1, *shape[axes], math.prod(shape[axes.stop :]))
     inverse = tuple(perm.index(a) for a in range(len(perm)))
 
     def back(out: np.ndarray) -> np.ndarray:
         out_shape = list(shape)
-        out_shape[len(outer) : len(outer) + 2] = out.shape[1:3]
+        out_shape[axes] = out.shape[1 : 1 + len(resampled)]
         return out.reshape(out_shape).transpose(inverse)
 
     return planes, back
