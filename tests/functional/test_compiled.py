@@ -615,27 +615,28 @@ def _plan_taps(n: int, m: int, method: str = "cubic"):
 
 # One axis resampled alone (the others kept), by one pass over whole rows: the vertical pass
 # where the values after the axis in memory make rows of at least 16, else the horizontal pass
-# with those values as interleaved channels. Pairs of axes that are not the last two: the 2-D
-# kernels, the values after them as channels.
+# with those values as interleaved channels. A volume's depth and one more axis: the 3-D
+# kernels, their 2-D pass skipping the kept axis.
 ONE_AXIS_CASES = [
-    ((2, 3, 64, 80), (64, 27)),  # width: horizontal pass over the N * C * H rows
-    ((2, 3, 64, 80), (150, 80)),  # height: vertical pass over rows of 80
-    ((4, 8, 300), (97,)),  # 1-D signals: horizontal pass
-    ((2, 1, 12, 40, 48), (5, 40, 48)),  # depth: vertical pass over whole slices
-    ((2, 1, 12, 40, 48), (12, 17, 48)),  # height: vertical pass over rows of 48
-    ((2, 1, 12, 40, 48), (30, 17, 48)),  # depth and height, width kept: 48 channels
+    ((2, 3, 64, 80), (64, 27), "resample_2d"),  # width: horizontal pass over N * C * H rows
+    ((2, 3, 64, 80), (150, 80), "resample_2d"),  # height: vertical pass over rows of 80
+    ((4, 8, 300), (97,), "resample_2d"),  # 1-D signals: horizontal pass
+    ((2, 1, 12, 40, 48), (5, 40, 48), "resample_2d"),  # depth: vertical pass over slices
+    ((2, 1, 12, 40, 48), (12, 17, 48), "resample_2d"),  # height: vertical pass, rows of 48
+    ((2, 1, 12, 40, 48), (30, 17, 48), "resample_3d"),  # depth and height
+    ((2, 1, 12, 40, 48), (5, 40, 100), "resample_3d"),  # depth and width
 ]
 
 
-@pytest.mark.parametrize(("shape", "size"), ONE_AXIS_CASES)
+@pytest.mark.parametrize(("shape", "size", "entry"), ONE_AXIS_CASES)
 @pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3", "area"])
-def test_one_axis_equals_engine(calls, method, shape, size) -> None:
+def test_one_axis_equals_engine(calls, method, shape, size, entry) -> None:
     x = torch.rand(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     fast, engine = _both(x, size, method)
     torch.testing.assert_close(fast, engine, atol=1e-12, rtol=0)
-    assert calls == ["resample_2d"]
+    assert calls == [entry]
     torch.testing.assert_close(resamplers.resize(x, size=size, method=method), engine)
-    assert calls == ["resample_2d"] * 2
+    assert calls == [entry] * 2
 
 
 @pytest.mark.parametrize("length", [61, 500])
