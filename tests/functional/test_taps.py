@@ -55,6 +55,24 @@ def test_polyphase_covers_the_interior_only() -> None:
     assert _taps.to_polyphase(_table(None, "cubic", 500, 333), 500) is None  # 333 phases
 
 
+# compat="torch" left out: F.interpolate maps coordinates in float32, so its periods' weights
+# differ by ~1e-7 (its upscales run F.interpolate itself).
+@pytest.mark.parametrize(("compat", "method"), [t for t in TABLES if t[0] != "torch"])
+@pytest.mark.parametrize(("n", "m"), [(1024, 3072), (480, 720), (300, 900)])
+def test_polyphase_interior_survives_coordinate_rounding(compat, method, n, m) -> None:
+    """At x3 and x1.5 the float64 coordinates round differently from period to period (weights
+    1e-13 apart on 1024 inputs): the interior still spans all but a few periods at each border,
+    and the slices still equal the dense product."""
+    taps = _table(compat, method, n, m)
+    poly = _taps.to_polyphase(taps, n)
+    assert poly is not None
+    periods = m // poly.phases
+    assert poly.k_lo <= 4 and poly.k_lo + poly.count >= periods - 4
+    x = torch.rand(2, n, 3, dtype=torch.float64)
+    expected = taps.dense(n) @ x.numpy()
+    torch.testing.assert_close(_taps._apply_polyphase(x, 1, poly).numpy(), expected)
+
+
 def test_polyphase_gradients() -> None:
     for n, m in ((24, 8), (10, 25)):
         taps = _table(None, "cubic", n, m)

@@ -884,7 +884,11 @@ def _span(start, taps, chunk):
 
 
 def resample_2d(
-    x: np.ndarray, v_taps: Taps | None, h_taps: Taps | None, rounded: bool = False
+    x: np.ndarray,
+    v_taps: Taps | None,
+    h_taps: Taps | None,
+    rounded: bool = False,
+    float64: bool = False,
 ) -> np.ndarray | None:
     """``x`` ``(planes, H, W)`` or ``(planes, H, W, C)`` (channels interleaved, as in HWC
     images), contiguous: both axes resampled (or one, the other's table ``None``: its pass is
@@ -893,10 +897,11 @@ def resample_2d(
     it; here zero weights would spread it). float32/float64 in float32/float64 arithmetic;
     uint8/uint16 read as they are, in float32 arithmetic, and a float32 result, or with
     ``rounded`` the result in their dtype, rounded half up and clamped as each block is done
-    (no float32 result: 0.85x the time of rounding it with NumPy after, 1 thread)."""
+    (no float32 result: 0.85x the time of rounding it with NumPy after, 1 thread); ``float64``:
+    integers in float64 arithmetic (MATLAB's uint8 passes, rounded after each)."""
     planes, height, width = x.shape[:3]
     channels = x.shape[3] if x.ndim == 4 else 1
-    dtype = _sum_dtype(x.dtype)
+    dtype = np.dtype(np.float64) if float64 else _sum_dtype(x.dtype)
     both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = _out_size(both, height, width)
     limit = dtype.type(np.iinfo(x.dtype).max) if rounded and x.dtype.kind == "u" else None

@@ -467,11 +467,7 @@ def _run_compiled_2d(
     signals, an image's width). Returns the result (``None`` where the kernels do not apply or
     it is not finite: a NaN or inf in ``x``) and whether the kernels ran."""
     resampled = tuple(a for a, taps in zip(spatial, plan.taps, strict=True) if taps is not None)
-    if len(resampled) not in (1, 2) or method in ("nearest", "nearest-exact"):
-        return None, False
-    if len(resampled) == 2 and resampled != spatial[-2:]:
-        # A volume's depth and one more axis: resample_3d (the tensor path), whose 2-D pass
-        # skips the kept axis (128^2 x 96 slices, depth and height: 3.4 vs 6.8 ms here).
+    if not resampled or method in ("nearest", "nearest-exact"):
         return None, False
     # (No None among the dtypes compared: NumPy reads None as float64.)
     dtype = x.dtype if isinstance(x, np.ndarray) else _COMPILED_DTYPES.get(x.dtype)
@@ -479,8 +475,22 @@ def _run_compiled_2d(
         return None, False
     integer = dtype.kind == "u"  # uint8/uint16: rounded and clamped in the kernels
     pil = dtype == np.uint8 and plan.uint8_rounding == "pil"
+    # MATLAB's integer images: rounded after each pass, so one pass at a time (float64 sums,
+    # as the engine: exact), any number of axes.
+    per_pass = integer and plan.uint8_rounding == "per_pass"
+    if (
+        not per_pass
+        and (
+            len(resampled) == 3
+            # A volume's depth and one more axis: resample_3d (the tensor path), whose 2-D pass
+            # skips the kept axis (128^2 x 96 slices, depth and height: 3.4 vs 6.8 ms here).
+            or (len(resampled) == 2 and resampled != spatial[-2:])
+        )
+    ):
+        return None, False
     if not pil and (
-        math.prod(x.shape) < _COMPILED_MIN_NUMEL or (integer and plan.uint8_rounding != "final")
+        math.prod(x.shape) < _COMPILED_MIN_NUMEL
+        or (integer and plan.uint8_rounding not in ("final", "per_pass"))
     ):
         return None, False
     if isinstance(x, Tensor):
@@ -493,27 +503,51 @@ def _run_compiled_2d(
         return None, False
     if _compiled() is None:
         return None, False
-    planes, back = _interleaved_planes(data, resampled)
-    taps: list[Taps | None] = [t for t in plan.taps if t is not None]
-    if (
-        len(resampled) == 1
-    ):  # planes (outer, n, inner): as (outer, n, inner) or (1, outer, n, inner)
-        outer, n, inner = planes.shape
-        vertical = inner >= _ROW_VALUES
-        planes = planes.reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
-        taps = [taps[0], None] if vertical else [None, taps[0]]
+    if per_pass or len(resampled) == 1:
+        out = data
+        for i in plan.order:
+            taps = plan.taps[i]
+            if taps is not None:
+                out = _one_axis_pass(out, spatial[i], taps, pil, integer, per_pass)
+                if out is None:
+                    return None, True
+    else:
+        planes, back = _interleaved_planes(data, resampled)
+        v_taps, h_taps = (t for t in plan.taps if t is not None)
+        if pil:
+            result = _compiled().resample_pil_uint8(
+                planes, _pil_fixed_point(v_taps), _pil_fixed_point(h_taps)
+            )
+        else:
+            # Integers rounded in the kernels, block by block (no float32 result).
+            result = _compiled().resample_2d(planes, v_taps, h_taps, integer)
+            if result is None:
+                return None, True
+        out = back(result)
+    return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
+
+
+def _one_axis_pass(
+    data: np.ndarray, axis: int, taps: Taps, pil: bool, integer: bool, float64: bool
+) -> np.ndarray | None:
+    """``data`` resampled along ``axis`` alone by the compiled kernels, viewed as ``(outer, n,
+    inner)`` in its memory order: the vertical pass over rows of ``inner`` values where they
+    are at least ``_ROW_VALUES``, else the horizontal pass along the ``outer`` rows with
+    ``inner`` interleaved channels. ``pil``: Pillow's uint8 arithmetic; ``integer``: rounded
+    and clamped to the dtype (``float64``: summed in float64); ``None`` if not finite."""
+    planes, back = _interleaved_planes(data, (axis,))
+    outer, n, inner = planes.shape
+    vertical = inner >= _ROW_VALUES
+    planes = planes.reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
+    both = (taps, None) if vertical else (None, taps)
     if pil:
-        fixed = [None if t is None else _pil_fixed_point(t) for t in taps]
+        fixed = [None if t is None else _pil_fixed_point(t) for t in both]
         result = _compiled().resample_pil_uint8(planes, *fixed)
     else:
-        # Integers rounded in the kernels, block by block (no float32 result).
-        result = _compiled().resample_2d(planes, *taps, integer)
+        result = _compiled().resample_2d(planes, *both, integer, float64)
         if result is None:
-            return None, True
-    if len(resampled) == 1:
-        result = result.reshape(outer, -1, inner)
-    out = back(result)
-    return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
+            return None
+    return back(result.reshape(outer, -1, inner))
 
 
 def _interleaved_planes(
