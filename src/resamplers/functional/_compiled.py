@@ -99,7 +99,7 @@ def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
     (``(start + t) // step``) and the weight; ``count == 0`` where the table is not periodic."""
     poly = to_polyphase(taps, in_size)
     if poly is None:
-        return _NOT_PERIODIC[dtype]
+        return _not_periodic(dtype)
     width = max(sum(w != 0.0 for w in phase) for phase in poly.weights)
     which = np.zeros((poly.phases, width), np.int64)
     offset = np.zeros((poly.phases, width), np.int64)
@@ -113,16 +113,12 @@ def phases(taps: Taps, in_size: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
     return info, which, offset, weight
 
 
-class _NotPeriodic(dict):
-    """dtype -> the :func:`phases` of a table that is not periodic (``count == 0``)."""
+@lru_cache(maxsize=8)
+def _not_periodic(dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    """The :func:`phases` of a table that is not periodic (``count == 0``)."""
+    empty = np.zeros((1, 0), np.int64)
+    return np.zeros(4, np.int64), empty, empty, np.zeros((1, 0), dtype)
 
-    def __missing__(self, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-        empty = np.zeros((1, 0), np.int64)
-        self[dtype] = np.zeros(4, np.int64), empty, empty, np.zeros((1, 0), dtype)
-        return self[dtype]
-
-
-_NOT_PERIODIC = _NotPeriodic()
 
 # (v_start, v_weight, h_start, h_weight, poly): see tables()
 Tables = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
@@ -139,7 +135,7 @@ def tables(
     return (
         *(kept if v_taps is None else windows(v_taps, height, dtype)),
         *(kept if h_taps is None else windows(h_taps, width, dtype)),
-        _NOT_PERIODIC[dtype] if h_taps is None else phases(h_taps, width, dtype),
+        _not_periodic(dtype) if h_taps is None else phases(h_taps, width, dtype),
     )
 
 
@@ -892,7 +888,7 @@ def resample_2d(
 ) -> np.ndarray | None:
     """``x`` ``(planes, H, W)`` or ``(planes, H, W, C)`` (channels interleaved, as in HWC
     images), contiguous: both axes resampled (or one, the other's table ``None``: its pass is
-    skipped), or ``None`` if the result is not finite (a NaN or
+    skipped; not both), or ``None`` if the result is not finite (a NaN or
     infinity in ``x``: the tensor engine then keeps it to the outputs whose nonzero taps cover
     it; here zero weights would spread it). float32/float64 in float32/float64 arithmetic;
     uint8/uint16 read as they are, in float32 arithmetic, and a float32 result, or with
@@ -905,8 +901,6 @@ def resample_2d(
     both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = _out_size(both, height, width)
     limit = dtype.type(np.iinfo(x.dtype).max) if rounded and x.dtype.kind == "u" else None
-    if v_taps is None and h_taps is None:
-        return x.astype(dtype if limit is None else x.dtype)  # a copy
     out = np.empty((planes, out_h, out_w * channels), dtype if limit is None else x.dtype)
     if not _planes(x.reshape(planes, height, width * channels), both, out, limit):
         return None

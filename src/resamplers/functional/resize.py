@@ -120,7 +120,7 @@ def resize(
     # compat="torch" reproduces F.interpolate: its own kernels are kept wherever they exist.
     compiled = compat != "torch"
     if compiled:
-        out, ran = _run_compiled_2d(data, spatial, plan, method)
+        out, ran = _run_compiled_direct(data, spatial, plan, method)
         if out is not None:
             return out
         compiled = not ran  # a NaN or inf: the paths below, without running the kernels again
@@ -344,7 +344,7 @@ def _run(
                 out = out.index_select(spatial[i], _index(taps, out.device))
     else:
         if compiled:
-            out, ran = _run_compiled_2d(x, spatial, plan, method)
+            out, ran = _run_compiled_direct(x, spatial, plan, method)
             if out is not None:
                 return out  # in x's memory order
             compiled = not ran and _compiled_applies(x, plan)
@@ -450,7 +450,7 @@ def _run_compiled_planes(work: Tensor, plan: Plan) -> Tensor | None:
     return torch.from_numpy(out).reshape(*work.shape[:-resampled], *out.shape[1:])
 
 
-def _run_compiled_2d(
+def _run_compiled_direct(
     x: ArrayLike, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
 ) -> tuple[ArrayLike | None, bool]:
     """A resize of one axis (of 1 to 3 spatial axes; the others kept) or of the last two by
