@@ -41,7 +41,7 @@ TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-12}
 def calls(monkeypatch) -> list[str]:
     """The names of the compiled entry points that ``resize`` calls."""
     seen: list[str] = []
-    for name in ("resample_2d", "resample_3d", "resample_pil_uint8"):
+    for name in ("resample_2d", "resample_3d", "resample_pil_uint8", "gather"):
         original = getattr(compiled, name)
 
         def spy(*args, _original=original, _name=name):
@@ -459,6 +459,7 @@ def test_thread_counts_agree(astronaut) -> None:
                     resamplers.resize(x, size=(53, 37)),
                     resamplers.resize(x, size=(320, 384), method="lanczos3"),
                     resamplers.resize(img, size=(100, 333), compat="pil"),
+                    resamplers.resize(img, size=(4000, 3000), method="nearest"),
                 )
             )
     finally:
@@ -734,3 +735,132 @@ def test_works_without_numba(astronaut, monkeypatch) -> None:
     np.testing.assert_array_equal(
         resamplers.resize(astronaut, size=(40, 48), compat="pil"), expected
     )
+
+
+# Nearest-neighbour sampling: the compiled byte gathers against index_select (the engine's
+# gathers, ``_run``), exactly, for every preset's index map.
+NEAREST_PRESETS = [
+    ("nearest", None),
+    ("nearest", "torch"),
+    ("nearest-exact", "torch"),
+    ("nearest", "opencv"),
+    ("nearest", "pil"),
+    ("nearest", "matlab"),
+]
+
+
+def _gathered_and_engine(data, size, method, compat, spatial):
+    """``resize`` (the compiled gathers) and ``_run`` (index_select) on the same plan."""
+    shape = [data.shape[a] for a in spatial]
+    axes = tuple(Axis(n, m, None) for n, m in zip(shape, size, strict=True))
+    plan = make_plan(compat, method, axes, True, False)
+    tensor = data if isinstance(data, torch.Tensor) else torch.from_numpy(data)
+    expected = _run(tensor, spatial, plan, method)
+    numpy_input = not isinstance(data, torch.Tensor)
+    got = resamplers.resize(
+        data, size=size, method=method, compat=compat, axes=None if numpy_input else spatial
+    )
+    return got, expected
+
+
+@pytest.mark.parametrize(("method", "compat"), NEAREST_PRESETS)
+@pytest.mark.parametrize("size", [(40, 48), (53, 37), (100, 333), (480, 576), (1024, 1100)])
+def test_nearest_gathers_equal_index_select(astronaut, calls, method, compat, size) -> None:
+    """HWC RGB and gray NumPy images, NCHW and channels_last tensors, down, up and mixed."""
+    x = torch.from_numpy(astronaut).permute(2, 0, 1)[None].float()
+    for data, spatial in (
+        (astronaut, (0, 1)),
+        (np.ascontiguousarray(astronaut[..., 1]), (0, 1)),
+        (x, (2, 3)),
+        (x.contiguous(memory_format=torch.channels_last), (2, 3)),
+    ):
+        got, expected = _gathered_and_engine(data, size, method, compat, spatial)
+        assert type(got) is type(data) and got.dtype == data.dtype
+        np.testing.assert_array_equal(np.asarray(got), expected.numpy())
+        if isinstance(data, torch.Tensor):
+            assert got.is_contiguous(memory_format=torch.channels_last) == (
+                data.is_contiguous(memory_format=torch.channels_last)
+            )
+    assert calls == ["gather"] * 4
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        np.uint8,
+        np.int16,
+        np.uint16,
+        np.int32,
+        np.int64,
+        np.float16,
+        np.float32,
+        np.float64,
+        *[torch.bool, torch.complex64],
+    ],
+)
+@pytest.mark.parametrize("channels", [1, 2, 3, 4, 5, 7])
+def test_nearest_gathers_any_dtype_and_channels(calls, dtype, channels) -> None:
+    """Pixels of 1 to 56 bytes move whole (one to three unaligned moves, 3-byte pixels as
+    overlapping 4-byte ones; x2 widths as typed doubled rows), including rows of one pixel and
+    the last pixel of the data;
+    NumPy HWC images, and bool and complex channels_last tensors (NumPy images are integers or
+    floats)."""
+    rng = np.random.default_rng(channels)
+    cases = [((13, 17), (29, 7)), ((13, 17), (5, 40)), ((5, 1), (7, 1)), ((1, 1), (3, 3))]
+    cases += [((2, 2), (1, 1)), ((6, 5), (12, 10)), ((6, 5), (3, 10))]  # x2: pixels doubled
+    for shape, size in cases:
+        values = rng.random((*shape, channels)) * 1000
+        rows = np.minimum((np.arange(size[0]) + 0.5) * shape[0] // size[0], shape[0] - 1)
+        cols = np.minimum((np.arange(size[1]) + 0.5) * shape[1] // size[1], shape[1] - 1)
+        if isinstance(dtype, torch.dtype):
+            data = torch.from_numpy(values).to(dtype).permute(2, 0, 1)[None]
+            data = data.contiguous(memory_format=torch.channels_last)
+            got = resamplers.resize(data, size=size, method="nearest")
+            expected = data[:, :, rows.astype(int)][..., cols.astype(int)]
+            assert got.dtype == dtype and got.is_contiguous(memory_format=torch.channels_last)
+            torch.testing.assert_close(got, expected, rtol=0, atol=0)
+        else:
+            data = values.astype(dtype)
+            got = resamplers.resize(data, size=size, method="nearest")
+            assert got.dtype == data.dtype
+            np.testing.assert_array_equal(got, data[rows.astype(int)][:, cols.astype(int)])
+    assert calls == ["gather"] * len(cases)
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "spatial"),
+    [
+        ((2, 3, 9, 10, 11), (4, 20, 6), (2, 3, 4)),  # volumes: depth and height index the rows
+        ((2, 3, 9, 10, 11), (9, 20, 11), (2, 3, 4)),  # one axis of three
+        ((4, 2, 100), (37,), (2,)),  # signals
+        ((4, 2, 100), (250,), (2,)),
+        ((3, 40, 50), (20, 70), (0, 1)),  # axes= in another layout: copied to planes first
+    ],
+)
+def test_nearest_gathers_volumes_signals_and_axes(calls, shape, size, spatial) -> None:
+    x = torch.randn(shape)
+    for method, compat in NEAREST_PRESETS[:3]:
+        axes = tuple(Axis(x.shape[a], m, None) for a, m in zip(spatial, size, strict=True))
+        plan = make_plan(compat, method, axes, True, False)
+        got = resamplers.resize(x, size=size, method=method, compat=compat, axes=spatial)
+        torch.testing.assert_close(got, _run(x, spatial, plan, method), rtol=0, atol=0)
+    assert calls == ["gather"] * 3
+
+
+def test_nearest_leaves_autograd_bfloat16_and_read_only_to_index_select(astronaut, calls):
+    x = torch.rand(1, 2, 12, 10, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(
+        lambda t: resamplers.resize(t, size=(25, 7), method="nearest"), (x,)
+    )
+    half = torch.rand(1, 3, 30, 20).to(torch.bfloat16)
+    plan = make_plan(None, "nearest", (Axis(30, 50, None), Axis(20, 8, None)), True, False)
+    torch.testing.assert_close(
+        resamplers.resize(half, size=(50, 8), method="nearest"), _run(half, (2, 3), plan, "nearest")
+    )
+    read_only = astronaut.copy()
+    read_only.flags.writeable = False
+    got = resamplers.resize(read_only, size=(100, 333), method="nearest")
+    np.testing.assert_array_equal(
+        got, resamplers.resize(astronaut, size=(100, 333), method="nearest")
+    )
+    assert calls == ["gather"]  # the writable image only

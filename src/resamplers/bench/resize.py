@@ -99,7 +99,12 @@ def _shape(dims: Sequence[int]) -> str:
 # --- peers, in their native layouts (conversions happen before timing) -------------------------
 
 _TORCH_MODE = {"linear": "bilinear", "cubic": "bicubic", "lanczos3": "lanczos"}
-_PIL_FILTER = {"linear": "BILINEAR", "cubic": "BICUBIC", "lanczos3": "LANCZOS"}
+_PIL_FILTER = {
+    "nearest": "NEAREST",
+    "linear": "BILINEAR",
+    "cubic": "BICUBIC",
+    "lanczos3": "LANCZOS",
+}
 
 
 def _torch_variant(
@@ -379,6 +384,58 @@ def up_2d(method: str, quick: bool) -> Workload:
     return w
 
 
+def up_nearest(quick: bool, uint8: bool = False) -> Workload:
+    """x2 nearest-neighbour: float32 (8, 3, 256, 256) feature maps (a U-Net decoder's
+    upsampling) or a uint8 RGB (1024, 1024, 3) NumPy image."""
+    if uint8:
+        side = 256 if quick else 1024
+        rng = np.random.default_rng(4)
+        img = rng.integers(0, 256, size=(side, side, 3), dtype=np.uint8)
+        size = (2 * side, 2 * side)
+        w = Workload(
+            "up2-nearest-uint8",
+            f"u8 RGB {side}^2 HWC x2 nearest",
+            [_ours(img, "nearest", size)],
+            nbytes_mib(img),
+        )
+        engine = _engine(torch.from_numpy(img), "nearest", size, compat="pil")
+        engine.to_array = lambda r: r.numpy()
+        w.variants.append(engine)
+
+        def torch_u8() -> np.ndarray:
+            t = torch.from_numpy(img).permute(2, 0, 1)[None]  # a channels_last view
+            r = F.interpolate(t, size=size, mode="nearest-exact")
+            return r[0].permute(1, 2, 0).numpy()
+
+        note = "channels_last, NumPy in/out"
+        w.variants.append(Variant("torch nearest-exact uint8 CL", torch_u8, True, note))
+        if PIL_Image:
+            pil = PIL_Image.fromarray(img)
+            resample = PIL_Image.Resampling.NEAREST
+            run = lambda: pil.resize(size[::-1], resample)  # noqa: E731
+            w.variants.append(Variant("Pillow NEAREST", run, True, "Image in/out"))
+        if cv2:
+            flag = cv2.INTER_NEAREST_EXACT
+            run = lambda: cv2.resize(img, size[::-1], interpolation=flag)  # noqa: E731
+            w.variants.append(Variant("OpenCV INTER_NEAREST_EXACT", run, True))
+        return w
+    batch, side = (2, 64) if quick else (8, 256)
+    x = torch.rand(batch, 3, side, side, generator=torch.Generator().manual_seed(5))
+    size = (2 * side, 2 * side)
+    w = Workload(
+        "up2-nearest",
+        f"f32 {batch}x3x{side}^2 x2 nearest",
+        [_ours(x, "nearest", size), _engine(x, "nearest", size)],
+        nbytes_mib(x),
+    )
+    w.variants.append(_torch_variant(x, size, "nearest-exact", False, True))
+    if cv2:
+        w.variants.append(_cv2_images(_hwc_images(x), size, "INTER_NEAREST_EXACT", True, ""))
+    if PIL_Image:
+        w.variants.append(_pil_planes(x, size, "nearest"))
+    return w
+
+
 def down_1d(method: str, quick: bool, factor: int = 3) -> Workload:
     """float32 (N, 2, L) signals /factor, ``method`` antialiased along L."""
     batch, length = (4, 12000) if quick else (64, 48000)
@@ -443,6 +500,8 @@ SPECS = [
     Spec("1d-down3-cubic", lambda q: down_1d("cubic", q)),
     Spec("up2-linear", lambda q: up_2d("linear", q)),
     Spec("up2-cubic", lambda q: up_2d("cubic", q)),
+    Spec("up2-nearest", up_nearest),
+    Spec("up2-nearest-uint8", lambda q: up_nearest(q, uint8=True)),
     Spec("3d-down2-linear", lambda q: down_3d("linear", q, 128, 2)),
     Spec("3d-down4-cubic", lambda q: down_3d("cubic", q, 256, 4), full_only=True),
     Spec(

@@ -25,8 +25,10 @@ cache. ``compat="pil"`` on uint8 runs Pillow's order and
 arithmetic: horizontal pass first, int32 sums of 22-bit fixed-point weights, rounded and clipped
 to uint8 between the passes: bit-exact to the tensor engine and to Pillow. The kernels are
 serial and release the GIL: the caller and ``torch.get_num_threads() - 1`` threads of a small
-pool claim a call's blocks one at a time. ``resize`` imports this module on first use, and does
-without it where numba is missing.
+pool claim a call's blocks one at a time. Nearest-neighbour sampling (:func:`gather`) moves
+pixels as bytes, whatever their dtype and channels: each output row gathers from one input row
+or copies the row before, and x2 widths double each pixel in a vectorized loop. ``resize``
+imports this module on first use, and does without it where numba is missing.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic, overload
 
@@ -81,6 +84,8 @@ _PARALLEL_WORK = 1 << 21
 # One axis resampled alone, its vertical pass: output rows per claimed item, about this many
 # output values.
 _ONE_AXIS_VALUES = 1 << 16
+# Nearest-neighbour gathers: output bytes per claimed item.
+_GATHER_BYTES = 1 << 16
 
 
 @lru_cache(maxsize=256)
@@ -1131,3 +1136,153 @@ def _compiles(kernel: Any, args: tuple[Any, ...]) -> bool:
         return key not in cache._cache_file._load_index()
     except AttributeError:
         return False
+
+
+# --- nearest neighbour: gathers of bytes ---------------------------------------------------
+
+
+def _unaligned_copy(bits: int) -> Any:
+    """An intrinsic ``copy(dst, d, src, s)``: the ``bits // 8`` bytes of the uint8 array ``src``
+    from byte ``s`` on to ``dst`` from byte ``d``, as one unaligned load and store (a pixel of
+    any dtype and channels moves in one to three of them, not byte by byte)."""
+    width = ir.IntType(bits)
+
+    @intrinsic
+    def copy(typingctx, dst, d, src, s):
+        def codegen(context, builder, signature, args):
+            dst_array = context.make_array(signature.args[0])(context, builder, args[0])
+            src_array = context.make_array(signature.args[2])(context, builder, args[2])
+            source = builder.bitcast(builder.gep(src_array.data, [args[3]]), width.as_pointer())
+            target = builder.bitcast(builder.gep(dst_array.data, [args[1]]), width.as_pointer())
+            builder.store(builder.load(source, align=1), target, align=1)
+            return context.get_dummy_value()
+
+        return types.void(dst, d, src, s), codegen
+
+    return copy
+
+
+_copy2, _copy4, _copy8 = _unaligned_copy(16), _unaligned_copy(32), _unaligned_copy(64)
+
+
+@njit(cache=True)
+def _copy_pixel(dst, d, src, s, unit):
+    """``dst[d : d + unit] = src[s : s + unit]`` in 8-, 4-, 2- and 1-byte moves."""
+    k = 0
+    while k + 8 <= unit:
+        _copy8(dst, d + k, src, s + k)
+        k += 8
+    if k + 4 <= unit:
+        _copy4(dst, d + k, src, s + k)
+        k += 4
+    if k + 2 <= unit:
+        _copy2(dst, d + k, src, s + k)
+        k += 2
+    if k < unit:
+        dst[d + k] = src[s + k]
+
+
+@njit(cache=True)
+def _gather_row(row, offsets, unit, dst):
+    """``dst``'s pixel ``j`` (``unit`` bytes) = ``row``'s bytes from ``offsets[j]`` on. The
+    common pixel sizes in one move each: 3-byte pixels (uint8 RGB) as 4-byte moves whose last
+    byte the next pixel overwrites, where the row has that byte."""
+    n = offsets.shape[0]
+    if unit == 1:
+        for j in range(n):
+            dst[j] = row[offsets[j]]
+    elif unit == 2:
+        for j in range(n):
+            _copy2(dst, 2 * j, row, offsets[j])
+    elif unit == 4:
+        for j in range(n):
+            _copy4(dst, 4 * j, row, offsets[j])
+    elif unit == 8:
+        for j in range(n):
+            _copy8(dst, 8 * j, row, offsets[j])
+    elif unit == 3:
+        end = row.shape[0] - 4
+        for j in range(n - 1):
+            s = offsets[j]
+            if s <= end:
+                _copy4(dst, 3 * j, row, s)
+            else:
+                _copy_pixel(dst, 3 * j, row, s, 3)
+        if n > 0:
+            _copy_pixel(dst, 3 * (n - 1), row, offsets[n - 1], 3)
+    else:
+        for j in range(n):
+            _copy_pixel(dst, unit * j, row, offsets[j], unit)
+
+
+@njit(cache=True)
+def _double_row(row, unit, dst):
+    """``dst`` = every pixel of ``row`` twice (x2 upscaling), for pixels of 1, 2, 3, 4 or 8
+    bytes: typed loads and stores that LLVM vectorizes with shuffles."""
+    if unit == 1:
+        _double_typed(row, dst)
+    elif unit == 3:
+        for i in range(row.shape[0] // 3):
+            a, b, c = row[3 * i], row[3 * i + 1], row[3 * i + 2]
+            dst[6 * i] = a
+            dst[6 * i + 1] = b
+            dst[6 * i + 2] = c
+            dst[6 * i + 3] = a
+            dst[6 * i + 4] = b
+            dst[6 * i + 5] = c
+    elif unit == 2:
+        _double_typed(row.view(np.uint16), dst.view(np.uint16))
+    elif unit == 4:
+        _double_typed(row.view(np.uint32), dst.view(np.uint32))
+    else:
+        _double_typed(row.view(np.uint64), dst.view(np.uint64))
+
+
+@njit(cache=True)
+def _double_typed(row, dst):
+    """``dst[2 * i] = dst[2 * i + 1] = row[i]``."""
+    for i in range(row.shape[0]):
+        v = row[i]
+        dst[2 * i] = v
+        dst[2 * i + 1] = v
+
+
+@njit(cache=True, nogil=True)
+def _gather_rows(src, out, rows, offsets, unit, doubled, block, claimed, items):
+    """``out[p, r]`` (bytes, pixels of ``unit`` bytes) = row ``rows[r]`` of ``src[p]`` gathered
+    at the byte ``offsets`` (nearest-neighbour sampling), in blocks of ``block`` output rows
+    (plane by plane), the blocks ``item < items`` this thread claims. An output row with the
+    same source as the one before (upscaling) is a copy of it, in cache."""
+    out_rows = out.shape[1]
+    per_plane = (out_rows + block - 1) // block
+    item = _claim(claimed)
+    while item < items:
+        p, r0 = item // per_plane, (item % per_plane) * block
+        for r in range(r0, min(r0 + block, out_rows)):
+            if r > r0 and rows[r] == rows[r - 1]:
+                # A loop, not a slice assignment: numba copies overlapping slices through a
+                # temporary array (one allocation per row).
+                previous, row = out[p, r - 1], out[p, r]
+                for i in range(row.shape[0]):
+                    row[i] = previous[i]
+            elif doubled:
+                _double_row(src[p, rows[r]], unit, out[p, r])
+            else:
+                _gather_row(src[p, rows[r]], offsets, unit, out[p, r])
+        item = _claim(claimed)
+
+
+def gather(x: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Nearest-neighbour sampling: ``out[p, r, j] = x[p, rows[r], columns[j]]`` for ``x``
+    ``(planes, H, W, unit)`` bytes (uint8, contiguous: any dtype and interleaved channels,
+    viewed as bytes); returns ``(planes, len(rows), len(columns), unit)`` uint8."""
+    planes, _, width, unit = x.shape
+    out = np.empty((planes, rows.shape[0], columns.shape[0] * unit), np.uint8)
+    offsets = columns.astype(np.int64) * unit
+    block = max(1, _GATHER_BYTES // max(1, out.shape[2]))
+    items = planes * -(-rows.shape[0] // block)
+    src = x.reshape(planes, x.shape[1], width * unit)
+    doubled = unit in (1, 2, 3, 4, 8) and np.array_equal(columns, np.arange(2 * width) // 2)
+    args = (src, out, rows.astype(np.int64), offsets, unit, doubled, block)
+    _in_parallel(_gather_rows, items, out.size, *args)
+    return out.reshape(planes, rows.shape[0], columns.shape[0], unit)

@@ -117,6 +117,10 @@ def resize(
     method = _check_method(method, compat)
     axis_specs = _axis_specs(data, spatial, size, scale, compat)
     plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
+    if method in ("nearest", "nearest-exact"):
+        gathered = _gather_direct(data, spatial, plan)
+        if gathered is not None:
+            return gathered
     # compat="torch" reproduces F.interpolate: its own kernels are kept wherever they exist.
     compiled = compat != "torch"
     if compiled:
@@ -525,6 +529,45 @@ def _run_compiled_direct(
                 return None, True
         out = back(result)
     return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
+
+
+def _gather_direct(x: ArrayLike, spatial: tuple[int, ...], plan: Plan) -> ArrayLike | None:
+    """Nearest-neighbour sampling of a NumPy array or a CPU tensor outside autograd by the
+    compiled byte gathers, on the pixels in memory order (:func:`_interleaved_planes`): each
+    output row gathers its pixels (channels, any dtype, moved as bytes) from one input row, or
+    copies the row before where both read the same (upscaling). A 3-D volume's depth and height
+    index its rows together. ``None`` where it does not apply (autograd, another device, a
+    read-only array, a dtype NumPy lacks, every axis kept): ``index_select`` then gathers."""
+    if all(taps is None for taps in plan.taps):
+        return None
+    if isinstance(x, Tensor):
+        if not x.is_cpu or (x.requires_grad and torch.is_grad_enabled()):
+            return None
+        try:
+            data = x.detach().numpy()
+        except (TypeError, RuntimeError):  # bfloat16, conjugate or negative views
+            return None
+    elif x.flags.writeable and not x.dtype.hasobject:  # read-only: another compiled variant
+        data = x
+    else:
+        return None
+    if _compiled() is None:
+        return None
+    planes, back = _interleaved_planes(data, spatial)
+    outer, *sizes, inner = planes.shape
+    index = [
+        np.arange(n) if taps is None else taps.index[:, 0]
+        for taps, n in zip(plan.taps, sizes, strict=True)
+    ]
+    columns = index[-1]
+    rows = np.zeros(1, np.int64)
+    for axis, n in zip(index[:-1], sizes[:-1], strict=True):  # row-major over the leading axes
+        rows = (rows[:, None] * n + axis[None, :]).reshape(-1)
+    in_rows = math.prod(sizes[:-1])
+    pixels = planes.reshape(outer, in_rows, sizes[-1], inner).view(np.uint8)
+    out = _compiled().gather(pixels, rows, columns).view(data.dtype)
+    out = back(out.reshape(outer, *(len(i) for i in index), inner))
+    return torch.from_numpy(out) if isinstance(x, Tensor) else out
 
 
 def _one_axis_pass(
