@@ -424,6 +424,28 @@ def test_float_hwc_images_are_read_in_place(astronaut, monkeypatch, size, dtype)
     assert seen == [False, True, True]  # the planar tensor, then in place twice
 
 
+@pytest.mark.parametrize("size", [(341, 170), (700, 600), (53, 1000)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_few_taps_on_interleaved_channels_equal_engine(astronaut, calls, size, dtype) -> None:
+    """Two-tap horizontal tables (OpenCV's linear, not periodic) on HWC RGB images gather each
+    value's inputs along the interleaved row (no transposes): equal to the engine (uint8
+    rounded once, as the engine: a float32 sum on a .5 boundary may round either way)."""
+    image = astronaut if dtype == np.uint8 else (astronaut / 255).astype(dtype)
+    axes = tuple(Axis(n, m, None) for n, m in zip(image.shape[:2], size, strict=True))
+    plan = make_plan("opencv", "linear", axes, True, False)
+    assert all(taps.weight.shape[1] == 2 for taps in plan.taps)
+    got = resamplers.resize(image, size=size, method="linear", compat="opencv")
+    expected = _run(torch.from_numpy(image), (0, 1), plan, "linear")
+    if dtype == np.uint8:
+        floats = _run(torch.from_numpy(image).float(), (0, 1), plan, "linear")
+        expected = floats.add(0.5).floor().clamp(0, 255).to(torch.uint8).numpy()
+        differ = got.astype(int) - expected
+        assert np.abs(differ).max() <= 1 and np.count_nonzero(differ) < 1e-3 * differ.size
+    else:
+        np.testing.assert_allclose(got, expected.numpy(), atol=TOLERANCE[torch.float32], rtol=0)
+    assert calls == ["resample_2d"]
+
+
 @pytest.mark.parametrize(("size", "block"), [((40, 48), 32), ((320, 384), 32), ((211, 250), 128)])
 def test_periodic_passes_run_smaller_blocks_of_wide_rows(
     astronaut, calls, monkeypatch, size, block
