@@ -547,7 +547,7 @@ def _gather_direct(x: ArrayLike, spatial: tuple[int, ...], plan: Plan) -> ArrayL
             data = x.detach().numpy()
         except (TypeError, RuntimeError):  # bfloat16, conjugate or negative views
             return None
-    elif x.flags.writeable and not x.dtype.hasobject:  # read-only: another compiled variant
+    elif x.flags.writeable:  # read-only arrays would compile another variant
         data = x
     else:
         return None
