@@ -220,11 +220,17 @@ def _ours(
 
 
 def _engine(
-    x: torch.Tensor, method: str, size: tuple[int, ...], compat: str | None = None
+    x: torch.Tensor,
+    method: str,
+    size: tuple[int, ...],
+    compat: str | None = None,
+    spatial: tuple[int, ...] | None = None,
 ) -> Variant:
     """resamplers' tensor engine alone: neither the compiled kernels nor the F.interpolate
-    shortcut that ``resize`` takes where they apply (the same cached plan)."""
-    spatial = tuple(range(2, x.ndim)) if compat is None else (0, 1)
+    shortcut that ``resize`` takes where they apply (the same cached plan). ``spatial``: the
+    resized axes, by default those after ``(N, C)``, or an HWC image's with a ``compat``."""
+    if spatial is None:
+        spatial = tuple(range(2, x.ndim)) if compat is None else (0, 1)
     axes = tuple(Axis(x.shape[a], m, None) for a, m in zip(spatial, size, strict=True))
     plan = make_plan(compat, method, axes, True, False)
 
@@ -384,41 +390,8 @@ def up_2d(method: str, quick: bool) -> Workload:
     return w
 
 
-def up_nearest(quick: bool, uint8: bool = False) -> Workload:
-    """x2 nearest-neighbour: float32 (8, 3, 256, 256) feature maps (a U-Net decoder's
-    upsampling) or a uint8 RGB (1024, 1024, 3) NumPy image."""
-    if uint8:
-        side = 256 if quick else 1024
-        rng = np.random.default_rng(4)
-        img = rng.integers(0, 256, size=(side, side, 3), dtype=np.uint8)
-        size = (2 * side, 2 * side)
-        w = Workload(
-            "up2-nearest-uint8",
-            f"u8 RGB {side}^2 HWC x2 nearest",
-            [_ours(img, "nearest", size)],
-            nbytes_mib(img),
-        )
-        engine = _engine(torch.from_numpy(img), "nearest", size, compat="pil")
-        engine.to_array = lambda r: r.numpy()
-        w.variants.append(engine)
-
-        def torch_u8() -> np.ndarray:
-            t = torch.from_numpy(img).permute(2, 0, 1)[None]  # a channels_last view
-            r = F.interpolate(t, size=size, mode="nearest-exact")
-            return r[0].permute(1, 2, 0).numpy()
-
-        note = "channels_last, NumPy in/out"
-        w.variants.append(Variant("torch nearest-exact uint8 CL", torch_u8, True, note))
-        if PIL_Image:
-            pil = PIL_Image.fromarray(img)
-            resample = PIL_Image.Resampling.NEAREST
-            run = lambda: pil.resize(size[::-1], resample)  # noqa: E731
-            w.variants.append(Variant("Pillow NEAREST", run, True, "Image in/out"))
-        if cv2:
-            flag = cv2.INTER_NEAREST_EXACT
-            run = lambda: cv2.resize(img, size[::-1], interpolation=flag)  # noqa: E731
-            w.variants.append(Variant("OpenCV INTER_NEAREST_EXACT", run, True))
-        return w
+def up_nearest(quick: bool) -> Workload:
+    """float32 (8, 3, 256, 256) feature maps x2, nearest (a U-Net decoder's upsampling)."""
     batch, side = (2, 64) if quick else (8, 256)
     x = torch.rand(batch, 3, side, side, generator=torch.Generator().manual_seed(5))
     size = (2 * side, 2 * side)
@@ -433,6 +406,42 @@ def up_nearest(quick: bool, uint8: bool = False) -> Workload:
         w.variants.append(_cv2_images(_hwc_images(x), size, "INTER_NEAREST_EXACT", True, ""))
     if PIL_Image:
         w.variants.append(_pil_planes(x, size, "nearest"))
+    return w
+
+
+def up_nearest_uint8(quick: bool) -> Workload:
+    """uint8 RGB (1024, 1024, 3) NumPy image x2, nearest."""
+    side = 256 if quick else 1024
+    rng = np.random.default_rng(4)
+    img = rng.integers(0, 256, size=(side, side, 3), dtype=np.uint8)
+    size = (2 * side, 2 * side)
+    w = Workload(
+        "up2-nearest-uint8",
+        f"u8 RGB {side}^2 HWC x2 nearest",
+        [_ours(img, "nearest", size)],
+        nbytes_mib(img),
+    )
+    # The engine as resize ran NumPy images before the compiled gathers: index_select on H, W.
+    engine = _engine(torch.from_numpy(img), "nearest", size, spatial=(0, 1))
+    engine.to_array = lambda r: r.numpy()
+    w.variants.append(engine)
+
+    def torch_u8() -> np.ndarray:
+        t = torch.from_numpy(img).permute(2, 0, 1)[None]  # a channels_last view
+        r = F.interpolate(t, size=size, mode="nearest-exact")
+        return r[0].permute(1, 2, 0).numpy()
+
+    note = "channels_last, NumPy in/out"
+    w.variants.append(Variant("torch nearest-exact uint8 CL", torch_u8, True, note))
+    if PIL_Image:
+        pil = PIL_Image.fromarray(img)
+        resample = PIL_Image.Resampling.NEAREST
+        run = lambda: pil.resize(size[::-1], resample)  # noqa: E731
+        w.variants.append(Variant("Pillow NEAREST", run, True, "Image in/out"))
+    if cv2:
+        flag = cv2.INTER_NEAREST_EXACT
+        run = lambda: cv2.resize(img, size[::-1], interpolation=flag)  # noqa: E731
+        w.variants.append(Variant("OpenCV INTER_NEAREST_EXACT", run, True))
     return w
 
 
@@ -501,7 +510,7 @@ SPECS = [
     Spec("up2-linear", lambda q: up_2d("linear", q)),
     Spec("up2-cubic", lambda q: up_2d("cubic", q)),
     Spec("up2-nearest", up_nearest),
-    Spec("up2-nearest-uint8", lambda q: up_nearest(q, uint8=True)),
+    Spec("up2-nearest-uint8", up_nearest_uint8),
     Spec("3d-down2-linear", lambda q: down_3d("linear", q, 128, 2)),
     Spec("3d-down4-cubic", lambda q: down_3d("cubic", q, 256, 4), full_only=True),
     Spec(

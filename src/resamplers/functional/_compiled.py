@@ -1294,6 +1294,6 @@ def gather(x: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     items = planes * -(-rows.shape[0] // block)
     src = x.reshape(planes, x.shape[1], width * unit)
     doubled = unit in (1, 2, 3, 4, 8) and np.array_equal(columns, np.arange(2 * width) // 2)
-    args = (src, out, rows.astype(np.int64), offsets, unit, doubled, block)
+    args = (src, out, rows.astype(np.int64, copy=False), offsets, unit, doubled, block)
     _in_parallel(_gather_rows, items, out.size, *args)
     return out.reshape(planes, rows.shape[0], columns.shape[0], unit)

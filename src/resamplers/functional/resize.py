@@ -497,15 +497,8 @@ def _run_compiled_direct(
         or (integer and plan.uint8_rounding not in ("final", "per_pass"))
     ):
         return None, False
-    if isinstance(x, Tensor):
-        if not x.is_cpu or (x.requires_grad and torch.is_grad_enabled()):
-            return None, False
-        data = (x.detach() if x.requires_grad else x).numpy()
-    elif x.flags.writeable:  # read-only arrays would compile other variants: via torch
-        data = x
-    else:
-        return None, False
-    if _compiled() is None:
+    data = _kernel_input(x)
+    if data is None:
         return None, False
     if per_pass or len(resampled) == 1:
         out = data
@@ -531,27 +524,36 @@ def _run_compiled_direct(
     return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
 
 
-def _gather_direct(x: ArrayLike, spatial: tuple[int, ...], plan: Plan) -> ArrayLike | None:
-    """Nearest-neighbour sampling of a NumPy array or a CPU tensor outside autograd by the
-    compiled byte gathers, on the pixels in memory order (:func:`_interleaved_planes`): each
-    output row gathers its pixels (channels, any dtype, moved as bytes) from one input row, or
-    copies the row before where both read the same (upscaling). A 3-D volume's depth and height
-    index its rows together. ``None`` where it does not apply (autograd, another device, a
-    read-only array, a dtype NumPy lacks, every axis kept): ``index_select`` then gathers."""
-    if all(taps is None for taps in plan.taps):
-        return None
+def _kernel_input(x: ArrayLike) -> np.ndarray | None:
+    """``x`` as the NumPy array the compiled kernels read (a CPU tensor's own memory, no copy),
+    or ``None`` where they cannot: autograd, another device, a dtype NumPy lacks (bfloat16),
+    conjugate or negative views, a read-only array (another compiled variant: via torch), or no
+    numba."""
     if isinstance(x, Tensor):
         if not x.is_cpu or (x.requires_grad and torch.is_grad_enabled()):
             return None
         try:
             data = x.detach().numpy()
-        except (TypeError, RuntimeError):  # bfloat16, conjugate or negative views
+        except (TypeError, RuntimeError):
             return None
-    elif x.flags.writeable:  # read-only arrays would compile another variant
+    elif x.flags.writeable:
         data = x
     else:
         return None
-    if _compiled() is None:
+    return None if _compiled() is None else data
+
+
+def _gather_direct(x: ArrayLike, spatial: tuple[int, ...], plan: Plan) -> ArrayLike | None:
+    """Nearest-neighbour sampling of a NumPy array or a CPU tensor outside autograd by the
+    compiled byte gathers, on the pixels in memory order (:func:`_interleaved_planes`): each
+    output row gathers its pixels (channels, any dtype, moved as bytes) from one input row, or
+    copies the row before where both read the same (upscaling). A 3-D volume's depth and height
+    index its rows together. ``None`` where it does not apply (every axis kept, or see
+    :func:`_kernel_input`): ``index_select`` then gathers."""
+    if all(taps is None for taps in plan.taps):
+        return None
+    data = _kernel_input(x)
+    if data is None:
         return None
     planes, back = _interleaved_planes(data, spatial)
     outer, *sizes, inner = planes.shape
