@@ -285,7 +285,7 @@ def test_resize_takes_the_compiled_path(astronaut, calls) -> None:
     assert calls == ["resample_2d"]
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [*SIZES, (1024, 1024)])
 @pytest.mark.parametrize("method", list(PIL_FILTERS))
 def test_pil_uint8_is_bit_exact(astronaut, camera, calls, method, size) -> None:
     for img in (astronaut, camera):
@@ -358,20 +358,23 @@ def test_integer_images_are_read_in_place(astronaut, camera, monkeypatch, size, 
     assert seen == [True, True]
 
 
-@pytest.mark.parametrize("size", [(40, 48), (320, 384), (53, 37), (100, 333)])
+@pytest.mark.parametrize("method", ["linear", "cubic"])
+@pytest.mark.parametrize("size", [(40, 48), (320, 384), (53, 37), (100, 333), (1024, 1024)])
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
-def test_integer_results_are_rounded_in_the_kernels(astronaut, size, dtype) -> None:
+def test_integer_results_are_rounded_in_the_kernels(astronaut, size, dtype, method) -> None:
     """``rounded``: the kernels round each block of integer data as it is done (half up,
     clamped: cubic overshoots both ends here), exactly as rounding the float32 result after, in
-    either order of the passes; the result is in the data's dtype (no float32 result)."""
+    either order of the passes (x2: the vertical pass's 2 or 4 taps rounded as they are
+    summed); the result is in the data's dtype (no float32 result)."""
     high = np.iinfo(dtype).max
     image = (astronaut.astype(dtype) * (high // 255))[None]
     image[0, 20:140, 20:170] = 0  # a black frame around a white square: steps that ring
     image[0, 50:110, 60:130] = high
     axes = tuple(Axis(n, m, None) for n, m in zip(image.shape[1:3], size, strict=True))
-    taps = make_plan(None, "cubic", axes, True, False).taps
+    taps = make_plan(None, method, axes, True, False).taps
     floats = compiled.resample_2d(image, *taps)
-    assert floats.dtype == np.float32 and (floats < 0).any() and (floats > high).any()
+    assert floats.dtype == np.float32
+    assert method == "linear" or ((floats < 0).any() and (floats > high).any())
     want = np.clip(np.floor(floats + np.float32(0.5)), 0, high).astype(dtype)
     got = compiled.resample_2d(image, *taps, True)
     assert got.dtype == dtype
@@ -443,6 +446,36 @@ def test_few_taps_on_interleaved_channels_equal_engine(astronaut, calls, size, d
         assert np.abs(differ).max() <= 1 and np.count_nonzero(differ) < 1e-3 * differ.size
     else:
         np.testing.assert_allclose(got, expected.numpy(), atol=TOLERANCE[torch.float32], rtol=0)
+    assert calls == ["resample_2d"]
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("method", ["linear", "cubic"])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_x2_upscales_of_interleaved_channels_equal_engine(
+    astronaut, calls, dtype, method, channels
+) -> None:
+    """x2 widths (two phases of 2 or 4 taps) sum each phase along the interleaved rows and then
+    alternate its pixels (channel counts with their own copy loop, 3 and 4, and others): equal
+    to the engine (uint8 rounded once, as the engine: a float32 sum on a .5 boundary may round
+    either way)."""
+    tiled = np.concatenate([astronaut, astronaut[..., ::-1]], axis=2)[:131, :97, :channels]
+    image = tiled[..., 0] if channels == 1 else np.ascontiguousarray(tiled)
+    if dtype == np.float32:
+        image = (image / 255).astype(dtype)
+    size = (262, 194)
+    axes = tuple(Axis(n, m, None) for n, m in zip(image.shape[:2], size, strict=True))
+    plan = make_plan(None, method, axes, True, False)
+    poly = compiled.phases(plan.taps[1], 97, np.dtype(np.float32))
+    assert compiled._two_phases_apply(poly)
+    got = resamplers.resize(image, size=size, method=method)
+    floats = _run(torch.from_numpy(image).float(), (0, 1), plan, method)
+    if dtype == np.uint8:
+        expected = floats.add(0.5).floor().clamp(0, 255).to(torch.uint8).numpy()
+        differ = got.astype(int) - expected
+        assert np.abs(differ).max() <= 1 and np.count_nonzero(differ) < 1e-3 * differ.size
+    else:
+        np.testing.assert_allclose(got, floats.numpy(), atol=TOLERANCE[torch.float32], rtol=0)
     assert calls == ["resample_2d"]
 
 

@@ -409,39 +409,51 @@ def up_nearest(quick: bool) -> Workload:
     return w
 
 
-def up_nearest_uint8(quick: bool) -> Workload:
-    """uint8 RGB (1024, 1024, 3) NumPy image x2, nearest."""
+# uint8 x2: torch's mode (its uint8 kernel; antialias=True where it has one: on x2 the same
+# filter), OpenCV's flag and whether OpenCV computes our operation (its cubic: a=-0.75).
+_UINT8_UP = {
+    "nearest": ("nearest-exact", "INTER_NEAREST_EXACT", True),
+    "linear": ("bilinear", "INTER_LINEAR", True),
+    "cubic": ("bicubic", "INTER_CUBIC", False),
+}
+
+
+def up_uint8(method: str, quick: bool) -> Workload:
+    """uint8 RGB (1024, 1024, 3) NumPy image x2: nearest, linear or cubic."""
     side = 256 if quick else 1024
     rng = np.random.default_rng(4)
     img = rng.integers(0, 256, size=(side, side, 3), dtype=np.uint8)
     size = (2 * side, 2 * side)
-    w = Workload(
-        "up2-nearest-uint8",
-        f"u8 RGB {side}^2 HWC x2 nearest",
-        [_ours(img, "nearest", size)],
-        nbytes_mib(img),
-    )
-    # The engine as resize ran NumPy images before the compiled gathers: index_select on H, W.
-    engine = _engine(torch.from_numpy(img), "nearest", size, spatial=(0, 1))
-    engine.to_array = lambda r: r.numpy()
-    w.variants.append(engine)
+    w = Workload(f"up2-{method}-uint8", f"u8 RGB {side}^2 HWC x2 {method}", [], nbytes_mib(img))
+    mode, flag, cv2_same = _UINT8_UP[method]
+    if method == "nearest":
+        w.variants.append(_ours(img, method, size))
+        # The engine as resize ran NumPy images before the compiled gathers: index_select.
+        engine = _engine(torch.from_numpy(img), "nearest", size, spatial=(0, 1))
+        engine.to_array = lambda r: r.numpy()
+        w.variants.append(engine)
+    else:  # as down_uint8: Pillow's operation the reference, the default rounds once
+        w.variants.append(_ours(img, method, size, "resamplers compat=pil", compat="pil"))
+        w.variants.append(_ours(img, method, size, "resamplers (default)"))
+        w.variants[1].note, w.variants[1].same_op = "rounds once at the end", False
+    antialias = method != "nearest"
 
     def torch_u8() -> np.ndarray:
         t = torch.from_numpy(img).permute(2, 0, 1)[None]  # a channels_last view
-        r = F.interpolate(t, size=size, mode="nearest-exact")
+        r = F.interpolate(t, size=size, mode=mode, antialias=antialias)
         return r[0].permute(1, 2, 0).numpy()
 
-    note = "channels_last, NumPy in/out"
-    w.variants.append(Variant("torch nearest-exact uint8 CL", torch_u8, True, note))
+    note = "channels_last, NumPy in/out" + (", rounds between passes" if antialias else "")
+    w.variants.append(Variant(f"torch {mode} uint8 CL", torch_u8, True, note))
     if PIL_Image:
         pil = PIL_Image.fromarray(img)
-        resample = PIL_Image.Resampling.NEAREST
+        resample = getattr(PIL_Image.Resampling, _PIL_FILTER[method])
         run = lambda: pil.resize(size[::-1], resample)  # noqa: E731
-        w.variants.append(Variant("Pillow NEAREST", run, True, "Image in/out"))
+        w.variants.append(Variant(f"Pillow {_PIL_FILTER[method]}", run, True, "Image in/out"))
     if cv2:
-        flag = cv2.INTER_NEAREST_EXACT
-        run = lambda: cv2.resize(img, size[::-1], interpolation=flag)  # noqa: E731
-        w.variants.append(Variant("OpenCV INTER_NEAREST_EXACT", run, True))
+        interpolation = getattr(cv2, flag)
+        run = lambda: cv2.resize(img, size[::-1], interpolation=interpolation)  # noqa: E731
+        w.variants.append(Variant(f"OpenCV {flag}", run, cv2_same, "" if cv2_same else "a=-0.75"))
     return w
 
 
@@ -510,7 +522,9 @@ SPECS = [
     Spec("up2-linear", lambda q: up_2d("linear", q)),
     Spec("up2-cubic", lambda q: up_2d("cubic", q)),
     Spec("up2-nearest", up_nearest),
-    Spec("up2-nearest-uint8", up_nearest_uint8),
+    Spec("up2-nearest-uint8", lambda q: up_uint8("nearest", q)),
+    Spec("up2-linear-uint8", lambda q: up_uint8("linear", q)),
+    Spec("up2-cubic-uint8", lambda q: up_uint8("cubic", q)),
     Spec("3d-down2-linear", lambda q: down_3d("linear", q, 128, 2)),
     Spec("3d-down4-cubic", lambda q: down_3d("cubic", q, 256, 4), full_only=True),
     Spec(
