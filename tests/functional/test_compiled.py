@@ -116,20 +116,21 @@ def test_rows_sums_every_tap_once(taps) -> None:
 
 def test_fixed_point_store_is_pillows_clip8() -> None:
     """``_store``'s fixed-point rounding (``((sum >> 21) + 1) >> 1``, clamped) against Pillow's
-    ``clip8`` formula ``(sum + 2**21) >> 22`` in int64, over vectorized loops (``_interleave``,
-    strides 1 and 3): every half-way point from -2 to 257 and its neighbours, and the int32
-    extremes."""
+    ``clip8`` formula ``(sum + 2**21) >> 22`` in int64, over vectorized loops
+    (``_interleave_pixels``: 1 or 3 phases of one channel, 2 of 3 channels): every half-way
+    point from -2 to 257 and its neighbours, and the int32 extremes."""
     half = 1 << (PIL_PRECISION_BITS - 1)
     levels = np.arange(-2, 258, dtype=np.int64) << PIL_PRECISION_BITS
     near = (levels[:, None] + half + np.arange(-2, 3)).ravel()
     sums = np.concatenate([near, [-(2**31), 2**31 - 1, 0, -1]])
     sums = np.concatenate([sums, np.random.default_rng(0).integers(-(2**31), 2**31, 3000)])
     expected = np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255).astype(np.uint8)
-    for stride in (1, 3):
-        count = -(-sums.size // stride)
-        phase_out = np.resize(sums, count * stride).astype(np.int32).reshape(count, stride).T
-        out = np.empty(count * stride, np.uint8)
-        compiled._interleave(np.ascontiguousarray(phase_out), count, True, out)
+    for stride, channels in [(1, 1), (3, 1), (2, 3)]:
+        count = -(-sums.size // (stride * channels))
+        pixels = np.resize(sums, count * stride * channels).astype(np.int32)
+        phase_out = pixels.reshape(count, stride, channels).transpose(1, 0, 2).reshape(stride, -1)
+        out = np.empty(pixels.size, np.uint8)
+        compiled._interleave_pixels(np.ascontiguousarray(phase_out), count, channels, True, out)
         np.testing.assert_array_equal(out[: sums.size], expected)
 
 
@@ -449,25 +450,31 @@ def test_few_taps_on_interleaved_channels_equal_engine(astronaut, calls, size, d
     assert calls == ["resample_2d"]
 
 
+# (input width, output width): x2 (two phases at unit step), x3, /4 (one phase), 3 -> 2 (two
+# phases, step 3)
+INTERLEAVED_PERIODIC = [(97, 194), (65, 195), (96, 24), (96, 64)]
+
+
+@pytest.mark.parametrize(("width", "out_w"), INTERLEAVED_PERIODIC)
 @pytest.mark.parametrize("channels", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("method", ["linear", "cubic"])
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
-def test_x2_upscales_of_interleaved_channels_equal_engine(
-    astronaut, calls, dtype, method, channels
+def test_periodic_rows_of_interleaved_channels_equal_engine(
+    astronaut, calls, dtype, method, channels, width, out_w
 ) -> None:
-    """x2 widths (two phases of 2 or 4 taps) sum each phase along the interleaved rows and then
-    alternate its pixels (channel counts with their own copy loop, 3 and 4, and others): equal
-    to the engine (uint8 rounded once, as the engine: a float32 sum on a .5 boundary may round
-    either way)."""
-    tiled = np.concatenate([astronaut, astronaut[..., ::-1]], axis=2)[:131, :97, :channels]
+    """Periodic horizontal tables on interleaved channels, each way the pass may run them: whole
+    pixels (the rows read in place at unit step; uint8 RGBA deinterleaved as uint32; the
+    phases' pixels alternated for 3 and 4 channels) or a row per channel (x3, 2 and 5
+    channels, float32 RGBA at a step): equal to the engine (uint8 rounded once, as the engine:
+    a float32 sum on a .5 boundary may round either way)."""
+    tiled = np.concatenate([astronaut, astronaut[..., ::-1]], axis=2)[:131, :width, :channels]
     image = tiled[..., 0] if channels == 1 else np.ascontiguousarray(tiled)
     if dtype == np.float32:
         image = (image / 255).astype(dtype)
-    size = (262, 194)
+    size = (image.shape[0] * out_w // width, out_w)
     axes = tuple(Axis(n, m, None) for n, m in zip(image.shape[:2], size, strict=True))
     plan = make_plan(None, method, axes, True, False)
-    poly = compiled.phases(plan.taps[1], 97, np.dtype(np.float32))
-    assert compiled._two_phases_apply(poly)
+    assert int(compiled.phases(plan.taps[1], width, np.dtype(np.float32))[0][3]) > 0
     got = resamplers.resize(image, size=size, method=method)
     floats = _run(torch.from_numpy(image).float(), (0, 1), plan, method)
     if dtype == np.uint8:

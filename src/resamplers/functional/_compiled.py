@@ -494,24 +494,30 @@ def _phase_taps(sub, which, offset, weight, acc):
 @njit(cache=True, fastmath=_FASTMATH)
 def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixed, dst):
     """The horizontal pass of a periodic table along the rows themselves, no transposes: each
-    row is deinterleaved by ``step`` (``sub[c * step + d, i]`` = pixel ``step * i + d``'s
-    channel ``c``) so that every tap of every phase reads a contiguous slice, the phases run as
-    :func:`_rows` does, and their outputs are interleaved into ``dst``. Pixels of several
-    channels are first split into one row per channel (``planes``): two vectorized passes,
-    where one by ``step * channels`` ran scalar (3x slower on RGB). A group of rows is
-    deinterleaved side by side (``span`` columns each) and its phases run in one sweep: long
-    loops (one row's outputs are too few); the columns between the rows' interiors compute
-    values that are dropped. The outputs near the borders (not periodic) come last, for all the
-    rows at once, from :func:`_horizontal` (rows as lanes: resizes in 0.93-0.98x the time of a
-    window per row and output, row by row). ``buffers``: :func:`_buffers`."""
+    row is deinterleaved by ``step`` so that every tap of every phase reads a contiguous slice,
+    the phases run as :func:`_rows` does, and their outputs are interleaved into ``dst``
+    (:func:`_interleave_pixels`). Pixels stay whole where :func:`_whole_pixels` says so
+    (``sub[d, i * C + c]`` = pixel ``step * i + d``'s channel ``c``; the taps' offsets times
+    ``C``: all channels in one loop): at unit step (integer upscales) the taps read the rows in
+    place, and 4-byte pixels (uint8 RGBA) are deinterleaved as uint32 values. Other pixels of
+    several channels are split into one row per channel (``planes``), each deinterleaved by the
+    step (``sub[c * step + d, i]``): two vectorized passes, where one by ``step * channels``
+    ran scalar (3x slower on RGB), and moving 3-byte pixels whole by byte shuffles was no faster
+    (uint8 RGB /4 Pillow-exact 0.99x, /3 1.09x). A group of rows is deinterleaved side by side
+    (``span`` pixels each) and its phases run in one sweep: long loops (one row's outputs are
+    too few); the columns between the rows' interiors compute values that are dropped. The
+    outputs near the borders (not periodic) come last, for all the rows at once, from
+    :func:`_horizontal` (rows as lanes: resizes in 0.93-0.98x the time of a window per row and
+    output, row by row). ``buffers``: :func:`_buffers`."""
     info, which, offset, p_weight = poly
     phases, step, count = info[0], info[1], info[3]
     planes, sub, phase_out, lanes, out_lanes = buffers
-    stride = phases * channels
     lo, hi = _interior(info)
     span = rows.shape[1] // (step * channels)  # the step divides the width (in / gcd(in, out))
-    group = sub.shape[1] // span
-    fused = _two_phases_apply(poly)
+    group = _group_rows(rows.shape[1], rows.itemsize)
+    whole = _whole_pixels(poly, channels, rows.itemsize)
+    offsets = offset * channels  # whole pixels: in values, each pixel's channels side by side
+    fused = channels == 1 and _two_phases_apply(poly)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
@@ -520,29 +526,40 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
         # (the values between them fall on the border outputs, computed last).
         interiors = dst[r0:r1].reshape(-1)[lo * channels :]
         if fused:
-            _two_phases(values, offset, p_weight, total, channels, fixed, phase_out, interiors)
+            _two_phases(values, offset, p_weight, total, fixed, interiors)
             continue
-        if channels == 1:
-            _deinterleave(values, step, sub)
-        else:
+        if not whole:
             _deinterleave(values, channels, planes)
             for c in range(channels):
                 _deinterleave(
                     planes[c, : values.shape[0] // channels], step, sub[c * step : (c + 1) * step]
                 )
-        if fixed is None and stride == 1:  # one phase of one channel: float sums in place
-            _phase_taps(sub, which[0], offset[0], p_weight[0], interiors[:total])
+            for e in range(phases * channels):
+                j, c = e // channels, e % channels
+                _phase_taps(
+                    sub[c * step : (c + 1) * step],
+                    which[j],
+                    offset[j],
+                    p_weight[j],
+                    phase_out[e, :total],
+                )
+            _interleave_pixels(phase_out, total, 1, fixed, interiors)
             continue
-        for e in range(stride):
-            j, c = e // channels, e % channels
-            _phase_taps(
-                sub[c * step : (c + 1) * step],
-                which[j],
-                offset[j],
-                p_weight[j],
-                phase_out[e, :total],
-            )
-        _interleave(phase_out, total, fixed, interiors)
+        pixels = sub.reshape(step, -1)
+        if step == 1:
+            pixels = values.reshape(1, -1)
+        elif channels == 1:
+            _deinterleave(values, step, pixels)
+        else:  # 4-byte pixels
+            _deinterleave(values.view(np.uint32), step, pixels.view(np.uint32))
+        n = total * channels
+        if fixed is None and phases == 1:  # one phase: float sums straight into the output
+            _phase_taps(pixels, which[0], offsets[0], p_weight[0], interiors[:n])
+            continue
+        sums = phase_out.reshape(phases, -1)
+        for j in range(phases):
+            _phase_taps(pixels, which[j], offsets[j], p_weight[j], sums[j, :n])
+        _interleave_pixels(sums, total, channels, fixed, interiors)
     # The border outputs of all the rows at once, rows as lanes (vectorized, few calls); dst
     # whole, with a column offset: a sliced dst is another compiled variant (+2 s to compile).
     if lo > 0:
@@ -562,30 +579,21 @@ def _interior(info):
 
 @njit(cache=True)
 def _two_phases_apply(poly):
-    """Whether :func:`_two_phases` runs the periodic interior: x2 upscaling (unit step, two
-    phases of 2 or 4 taps)."""
+    """Whether :func:`_two_phases` runs the periodic interior of single-channel rows: x2
+    upscaling (unit step, two phases of 2 or 4 taps)."""
     info, which = poly[0], poly[1]
     return info[1] == 1 and info[0] == 2 and which.shape[1] in (2, 4)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
-def _two_phases(values, offset, weight, count, channels, fixed, pair, out):
-    """``out[(2 * k + j) * C + c] = _store(sum_t weight[j, t] * values[(offset[j, t] + k) * C +
-    c], fixed)`` for ``k < count``, ``j < 2``, ``c < C`` (``channels``), 2 or 4 taps: the
-    unit-step (x2 upscaling) interior of :func:`_horizontal_phases` straight from the
-    interleaved rows, where splitting the channels and deinterleaving (copies), the phase taps
-    and the interleave took four sweeps. One channel: both phases in one loop. Interleaved
-    channels: each phase's sums into ``pair[j]`` (the channels as they are, every tap a
-    contiguous slice), then its pixels alternated (:func:`_pixel_pairs`): one loop writing both
-    phases' pixels ran 1.6x slower (uint8 RGB). Slices, not ``values[offset + k]``: an index that
-    may be negative costs a wraparound select per load, and the loop stays scalar."""
-    if channels > 1:
-        rows = values.reshape(1, -1)
-        for j in range(2):
-            acc = pair[j, : channels * count]
-            _phase_taps(rows, np.zeros_like(offset[j]), offset[j] * channels, weight[j], acc)
-        _pixel_pairs(pair, count, channels, fixed, out)
-        return
+def _two_phases(values, offset, weight, count, fixed, out):
+    """``out[2 * k + j] = _store(sum_t weight[j, t] * values[offset[j, t] + k], fixed)`` for
+    ``k < count``, ``j < 2``, 2 or 4 taps: the unit-step (x2 upscaling) interior of
+    :func:`_horizontal_phases` for one channel, both phases in one loop, where the phase taps
+    and the interleave took two sweeps. Slices, not ``values[offset + k]``: an index that may be
+    negative costs a wraparound select per load, and the loop stays scalar. (Interleaved
+    channels: one loop writing both phases' pixels ran 1.6x slower than the phase taps and
+    :func:`_interleave_pixels`.)"""
     a0, a1, b0, b1 = weight[0, 0], weight[0, 1], weight[1, 0], weight[1, 1]
     p0 = values[offset[0, 0] : offset[0, 0] + count]
     p1 = values[offset[0, 1] : offset[0, 1] + count]
@@ -609,12 +617,29 @@ def _two_phases(values, offset, weight, count, channels, fixed, pair, out):
 
 
 @njit(cache=True, fastmath=_FASTMATH)
-def _pixel_pairs(pair, count, channels, fixed, out):
-    """``out[(2 * k + j) * C + c] = _store(pair[j, k * C + c], fixed)`` for ``k < count``: two
-    phases' pixels of ``C`` (``channels``) values alternated; ``C`` a constant in each branch,
-    so that the copies vectorize."""
-    a, b = pair[0], pair[1]
-    if channels == 3:
+def _interleave_pixels(phase_out, count, channels, fixed, out):
+    """``out[(P * k + j) * C + c] = _store(phase_out[j, k * C + c], fixed)`` for ``k < count``
+    (``P`` phases, ``C`` channels): the phases' pixels interleaved. A constant ``P`` and ``C``
+    in each branch, so that the loops vectorize (interleaved store groups)."""
+    stride = phase_out.shape[0]
+    n = count * channels
+    if stride == 1:
+        a0 = phase_out[0]
+        for k in range(n):
+            out[k] = _store(a0[k], fixed)
+    elif channels == 1 and stride == 2:
+        a0, a1 = phase_out[0], phase_out[1]
+        for k in range(count):
+            out[2 * k] = _store(a0[k], fixed)
+            out[2 * k + 1] = _store(a1[k], fixed)
+    elif channels == 1 and stride == 3:
+        a0, a1, a2 = phase_out[0], phase_out[1], phase_out[2]
+        for k in range(count):
+            out[3 * k] = _store(a0[k], fixed)
+            out[3 * k + 1] = _store(a1[k], fixed)
+            out[3 * k + 2] = _store(a2[k], fixed)
+    elif channels == 3 and stride == 2:
+        a, b = phase_out[0], phase_out[1]
         for k in range(count):
             i, m = 6 * k, 3 * k
             out[i] = _store(a[m], fixed)
@@ -623,7 +648,8 @@ def _pixel_pairs(pair, count, channels, fixed, out):
             out[i + 3] = _store(b[m], fixed)
             out[i + 4] = _store(b[m + 1], fixed)
             out[i + 5] = _store(b[m + 2], fixed)
-    elif channels == 4:
+    elif channels == 4 and stride == 2:
+        a, b = phase_out[0], phase_out[1]
         for k in range(count):
             i, m = 8 * k, 4 * k
             out[i] = _store(a[m], fixed)
@@ -635,38 +661,12 @@ def _pixel_pairs(pair, count, channels, fixed, out):
             out[i + 6] = _store(b[m + 2], fixed)
             out[i + 7] = _store(b[m + 3], fixed)
     else:
-        for k in range(count):
-            i, m = 2 * channels * k, channels * k
-            for c in range(channels):
-                out[i + c] = _store(a[m + c], fixed)
-                out[i + channels + c] = _store(b[m + c], fixed)
-
-
-@njit(cache=True, fastmath=_FASTMATH)
-def _interleave(phase_out, count, fixed, out):
-    """``out[stride * k + e] = _store(phase_out[e, k], fixed)`` for ``k < count``; a constant
-    stride vectorizes (an interleaved store group)."""
-    stride = phase_out.shape[0]
-    if stride == 1:
-        a0 = phase_out[0]
-        for k in range(count):
-            out[k] = _store(a0[k], fixed)
-    elif stride == 2:
-        a0, a1 = phase_out[0], phase_out[1]
-        for k in range(count):
-            out[2 * k] = _store(a0[k], fixed)
-            out[2 * k + 1] = _store(a1[k], fixed)
-    elif stride == 3:
-        a0, a1, a2 = phase_out[0], phase_out[1], phase_out[2]
-        for k in range(count):
-            out[3 * k] = _store(a0[k], fixed)
-            out[3 * k + 1] = _store(a1[k], fixed)
-            out[3 * k + 2] = _store(a2[k], fixed)
-    else:
-        for e in range(stride):
-            a0 = phase_out[e]
+        for j in range(stride):
+            a0 = phase_out[j]
             for k in range(count):
-                out[stride * k + e] = _store(a0[k], fixed)
+                i, m = (stride * k + j) * channels, k * channels
+                for c in range(channels):
+                    out[i + c] = _store(a0[m + c], fixed)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -714,10 +714,10 @@ def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, fixed, d
 @njit(cache=True)
 def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data_dtype):
     """The horizontal pass's work arrays ``(planes, sub, phase_out, lanes, out_lanes)``: where
-    ``poly`` is periodic (:func:`_horizontal_phases`), one row per channel and the deinterleaved
-    input (in the input's ``data_dtype``: uint8 moves a quarter of the bytes int32 would), the
-    phase outputs (``dtype``) and the lanes of :func:`_horizontal` for the border outputs; else
-    only the lanes, for all the outputs."""
+    ``poly`` is periodic (:func:`_horizontal_phases`), one row per channel where the channels
+    are split, the deinterleaved input (in the input's ``data_dtype``: uint8 moves a quarter of
+    the bytes int32 would), the phase outputs (``dtype``) and the lanes of :func:`_horizontal`
+    for the border outputs; else only the lanes, for all the outputs."""
     phases, step, count = poly[0][0], poly[0][1], poly[0][3]
     empty = np.empty((0, 0), dtype)
     empty_data = np.empty((0, 0), data_dtype)
@@ -736,15 +736,38 @@ def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data
     out_lanes = np.empty((chunk * channels, block + _PAD), dtype)
     if count == 0:
         return empty_data, empty_data, empty, lanes, out_lanes
-    span = width // step
-    group = max(1, _GROUP_BYTES // (width * channels * empty_data.itemsize))
-    if _two_phases_apply(poly):  # reads the rows in place: the group's size, each phase's sums
-        pair = np.empty((2 if channels > 1 else 0, channels * group * span), dtype)
-        return empty_data, np.empty((0, group * span), data_dtype), pair, lanes, out_lanes
-    planes = np.empty((channels, group * width), data_dtype) if channels > 1 else empty_data
-    sub = np.empty((step * channels, group * span), data_dtype)
-    phase_out = np.empty((phases * channels, group * span), dtype)
+    # A group's pixels per deinterleaved row and channel (none at unit step: the taps read the
+    # rows in place), and per phase and channel (one channel's x2: its phases in one loop).
+    group = _group_rows(width * channels, empty_data.itemsize)
+    size = group * (width // step)
+    whole = _whole_pixels(poly, channels, empty_data.itemsize)
+    planes = empty_data if whole else np.empty((channels, group * width), data_dtype)
+    sub = np.empty((0 if whole and step == 1 else step * channels, size), data_dtype)
+    fused = channels == 1 and _two_phases_apply(poly)
+    phase_out = np.empty((0 if fused else phases * channels, size), dtype)
     return planes, sub, phase_out, lanes, out_lanes
+
+
+@njit(cache=True)
+def _whole_pixels(poly, channels, itemsize):
+    """Whether :func:`_horizontal_phases` keeps each pixel's channels side by side (one tap loop
+    for all of them): one channel; else at unit step (the rows read in place: uint8 RGB x2
+    lanczos3 0.78x) or for 4-byte pixels (deinterleaved as uint32: uint8 RGBA /4 Pillow-exact
+    0.58-0.66x), where :func:`_interleave_pixels` has a vectorized loop for the phases and
+    channels (one phase, or two of 3 or 4 channels; x3 RGB through its generic loop: 1.1-1.2x
+    slower than splitting the channels). Otherwise each channel gets rows of its own."""
+    phases, step = poly[0][0], poly[0][1]
+    if channels == 1:
+        return True
+    vectorized = phases == 1 or (phases == 2 and (channels == 3 or channels == 4))
+    return vectorized and (step == 1 or channels * itemsize == 4)
+
+
+@njit(cache=True)
+def _group_rows(row_values, itemsize):
+    """Rows per group of :func:`_horizontal_phases`: ``_GROUP_BYTES`` of input (at least one
+    row)."""
+    return max(1, _GROUP_BYTES // (row_values * itemsize))
 
 
 @njit(cache=True, fastmath=_FASTMATH)
