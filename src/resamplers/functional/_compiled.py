@@ -9,12 +9,14 @@ contiguous in memory, so that LLVM vectorizes it:
 - the vertical pass: ``acc[:] += w_k * row_k[:]`` over whole rows;
 - the horizontal pass of a periodic table (integer or small rational factors: output
   ``p*k + j`` reads phase ``j``'s weights at input ``q*k + start_j``): the rows are deinterleaved
-  by ``q`` (times the channels) so that each tap of each phase reads a contiguous slice, the
-  phases run as the vertical pass does, and are interleaved back; the few outputs near the
-  borders come last, for all the rows at once, from the transposing pass below. Constant
-  strides in the (de)interleaving loops let LLVM vectorize them with shuffles; uint8 is
-  deinterleaved as uint8. At x2 upscaling (unit step) the two phases read the rows in place and
-  write the interleaved output in one loop;
+  by ``q`` so that each tap of each phase reads a contiguous slice, the phases run as the
+  vertical pass does, and are interleaved back; the few outputs near the borders come last, for
+  all the rows at once, from the transposing pass below. Constant strides in the
+  (de)interleaving loops let LLVM vectorize them with shuffles; uint8 is deinterleaved as
+  uint8. At unit step (integer upscales) the taps read the rows in place, interleaved channels
+  and all; other interleaved channels are split into a row each first (4-byte pixels, uint8
+  RGBA, are deinterleaved whole, as uint32). A single channel's x2 writes both phases in one
+  loop;
 - the horizontal pass otherwise: a block of rows is transposed (in cache) so that the rows become
   the contiguous lanes, the taps run exactly as vertically, and the result is transposed back.
   Short dot products along a row measured 1.5-2.5x slower (the reduction does not vectorize).
