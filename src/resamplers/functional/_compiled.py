@@ -547,13 +547,14 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
                 )
             _interleave_pixels(phase_out, total, 1, fixed, interiors)
             continue
-        pixels = sub.reshape(step, -1)
-        if step == 1:
+        if step == 1:  # the taps read the rows in place
             pixels = values.reshape(1, -1)
-        elif channels == 1:
-            _deinterleave(values, step, pixels)
-        else:  # 4-byte pixels
-            _deinterleave(values.view(np.uint32), step, pixels.view(np.uint32))
+        else:
+            pixels = sub.reshape(step, -1)
+            if channels == 1:
+                _deinterleave(values, step, pixels)
+            else:  # 4-byte pixels
+                _deinterleave(values.view(np.uint32), step, pixels.view(np.uint32))
         n = total * channels
         if fixed is None and phases == 1:  # one phase: float sums straight into the output
             _phase_taps(pixels, which[0], offsets[0], p_weight[0], interiors[:n])
