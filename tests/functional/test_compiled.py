@@ -276,6 +276,51 @@ def test_periodic_pil_uint8_is_bit_exact(astronaut, camera, calls, method, width
     assert calls == ["resample_pil_uint8"] * 2
 
 
+@pytest.mark.parametrize("taps", [5, 6, 7, 8, 9, 16, 23])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_byte_taps_sum_every_sample_once(taps, channels) -> None:
+    """``_byte_taps`` (samples read as the bytes of uint32 words, at any byte offset) against
+    NumPy in int64, rounded as Pillow's ``clip8``: every tail (a last word of 1-3 taps, read
+    ending at the last tap) and a first sample off word alignment, on random samples and
+    weights of both signs; the planes end at the last output's last tap (nothing read past
+    it)."""
+    gen = np.random.default_rng(taps * channels)
+    count, first = 50, 3
+    planes = gen.integers(0, 256, (channels, first + 4 * (count - 1) + taps), dtype=np.uint8)
+    # Sums within int32, as Pillow's normalized weights keep them: sum |w| * 255 < 2**31.
+    weight = gen.integers(-(1 << 21) // taps, (1 << 23) // taps, taps).astype(np.int32)
+    word_weight, lead = compiled._word_weights(weight)
+    assert word_weight.shape == (-(-taps // 4), 4) and lead == -taps % 4
+    acc = np.empty((channels, count), np.int32)
+    out = np.empty(count * channels, np.uint8)
+    compiled._byte_taps(planes, first, word_weight, lead, count, acc, True, out)
+    windows = np.lib.stride_tricks.sliding_window_view(planes[:, first:], taps, axis=1)[:, ::4]
+    sums = (windows[:, :count].astype(np.int64) * weight).sum(axis=2)
+    half = 1 << (PIL_PRECISION_BITS - 1)
+    expected = np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(out.reshape(count, channels), expected.T)
+
+
+@pytest.mark.parametrize("method", list(PIL_FILTERS))
+def test_pil_uint8_downscale_by_4_reads_bytes_of_words(astronaut, camera, calls, method) -> None:
+    """Pillow's /4 of gray and RGB rows (a group of several rows per call) takes
+    ``_byte_taps`` where a phase has more than 4 taps (all but box), bit-exact to Pillow; RGBA
+    and /2 keep the deinterleave."""
+    for width, out_w, channels in [(512, 128, 1), (512, 128, 3), (512, 128, 4), (512, 256, 3)]:
+        taps = resize_module._pil_fixed_point(
+            make_plan("pil", method, (Axis(width, out_w, None),), True, False).taps[0]
+        )
+        poly = compiled.phases(taps, width, np.dtype(np.int32))
+        expected_path = method != "box" and out_w == 128 and channels != 4
+        assert compiled._samples_in_words(poly, channels, 1) == expected_path
+    for img in (astronaut, camera):
+        for size in [(128, 128), (512, 128), (100, 128)]:
+            want = np.asarray(Image.fromarray(img).resize(size[::-1], PIL_FILTERS[method]))
+            got = resamplers.resize(img, size=size, method=method, compat="pil")
+            np.testing.assert_array_equal(got, want)
+    assert calls == ["resample_pil_uint8"] * 6
+
+
 def test_resize_takes_the_compiled_path(astronaut, calls) -> None:
     x = _image(astronaut, torch.float32)
     engine = _run(x, (2, 3), make_plan(None, "cubic", _axes(x, (40, 48)), True, False), "cubic")
