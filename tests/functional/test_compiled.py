@@ -289,7 +289,7 @@ def test_byte_taps_sum_every_sample_once(taps, channels) -> None:
     planes = gen.integers(0, 256, (channels, first + 4 * (count - 1) + taps), dtype=np.uint8)
     # Sums within int32, as Pillow's normalized weights keep them: sum |w| * 255 < 2**31.
     weight = gen.integers(-(1 << 21) // taps, (1 << 23) // taps, taps).astype(np.int32)
-    word_weight, lead = compiled._word_weights(weight)
+    word_weight, lead = compiled._word_weights(weight, True)
     assert word_weight.shape == (-(-taps // 4), 4) and lead == -taps % 4
     acc = np.empty((channels, count), np.int32)
     out = np.empty(count * channels, np.uint8)

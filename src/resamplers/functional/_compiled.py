@@ -526,7 +526,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
     fused = channels == 1 and _two_phases_apply(poly)
     in_words = fixed is not None and _samples_in_words(poly, channels, rows.itemsize)
     first = 4 * offset[0, 0] + which[0, 0]  # in_words: the first tap's sample in its plane
-    word_weight, lead = _word_weights(p_weight[0])
+    word_weight, lead = _word_weights(p_weight[0], in_words)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
@@ -610,10 +610,12 @@ def _byte_sum(word, w0, w1, w2, w3):
 
 
 @njit(cache=True)
-def _word_weights(weight):
+def _word_weights(weight, wanted):
     """One phase's taps as :func:`_byte_taps` reads them, four per word: ``(words, 4)``, the last
     word's leading weights zero where the taps are not a multiple of 4 (that word ends at the
-    last tap, ``lead`` samples before where it would start)."""
+    last tap, ``lead`` samples before where it would start); none where not ``wanted``."""
+    if not wanted:
+        return np.zeros((0, 4), weight.dtype), 0
     taps = weight.shape[0]
     words = -(-taps // 4)
     lead = 4 * words - taps
