@@ -114,6 +114,67 @@ def test_rows_sums_every_tap_once(taps) -> None:
     np.testing.assert_allclose(acc, weight @ src[5 : 5 + taps], rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(("step", "taps"), [(2, 12), (3, 17), (4, 24), (4, 21)])
+@pytest.mark.parametrize("outputs", [6, 7, 13])
+def test_live_rows_strips_sum_every_tap_once(dtype, step, taps, outputs) -> None:
+    """The register-tiled strips of the vertical pass (``_live_rows``: six outputs' sums live,
+    warm-up, steady loop and drain, groups of six with the last one shifted back) against
+    NumPy: windows of ``taps <= 6 * step`` (zero-padded; the rows they span end the input),
+    rows of 16 + 8 + 3 float32 values (a 64-byte strip, one vector, three single values;
+    float64: 8 + 4 + ...), a first row and a first output off zero."""
+    gen = np.random.default_rng(step * taps + outputs)
+    width, r0, o0 = 27, 3, 2
+    # The padded windows (six steps) read up to here: the interior that live_rows keeps.
+    src = gen.standard_normal((r0 + step * (outputs + 5), width)).astype(dtype)
+    weight = gen.standard_normal(taps)
+    live = np.zeros(6 * step)
+    live[:taps] = weight
+    live = np.ascontiguousarray(live.reshape(6, step).T.astype(dtype))
+    out = np.full((o0 + outputs + 1, width), np.nan, dtype)
+    compiled._live_rows(src, r0, outputs, live, out, o0)
+    rows = r0 + step * np.arange(outputs)[:, None] + np.arange(taps)
+    expected = np.einsum("k,tkx->tx", weight.astype(dtype), src[rows])
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out[o0 : o0 + outputs], expected, rtol=0, atol=tolerance)
+    assert np.isnan(out[:o0]).all() and np.isnan(out[o0 + outputs :]).all()
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "dtype", "strips"),
+    [
+        ((2, 3, 256, 96), (128, 48), torch.float32, True),  # /2, planar rows of 96
+        ((1, 2, 255, 512), (85, 170), torch.float32, True),  # /3, rows of 512
+        ((2, 3, 256, 128), (64, 32), torch.float32, True),  # /4
+        ((1, 2, 256, 256), (64, 64), torch.float64, True),  # /4, 2 KB rows
+        ((1, 2, 256, 512), (32, 64), torch.float32, False),  # /8: a group reads 88 rows of 2 KB
+        ((1, 1, 256, 2048), (64, 512), torch.float32, False),  # rows of 8 KB
+    ],
+)
+def test_lanczos3_vertical_pass_runs_in_strips(calls, shape, size, dtype, strips) -> None:
+    """Lanczos3 at integer factors (one phase, windows of six steps) runs its vertical pass in
+    the register-tiled strips where a group's rows fit in ``_LIVE_BYTES``, and equals the
+    engine; a NaN in the input still sends the resize to the engine."""
+    taps = make_plan(None, "lanczos3", (Axis(shape[2], size[0], None),), True, False).taps[0]
+    np_dtype = np.dtype(str(dtype).removeprefix("torch."))
+    info, live = compiled.live_rows(taps, shape[2], np_dtype)
+    row_bytes = shape[3] * np_dtype.itemsize
+    assert info[1] > 6 and live.shape == (shape[2] // size[0], 6)
+    assert (live.shape[0] * 11 * row_bytes <= compiled._LIVE_BYTES) == strips
+    x = torch.rand(shape, generator=torch.Generator().manual_seed(shape[2]), dtype=dtype)
+    fast, engine = _both(x, size, "lanczos3")
+    assert calls == ["resample_2d"]
+    torch.testing.assert_close(fast, engine, atol=TOLERANCE[dtype], rtol=0)
+    x[0, 0, shape[2] // 2, 7] = float("nan")
+    planes = x.reshape(-1, *shape[2:]).numpy()
+    assert compiled.resample_2d(planes, *_plan_taps_sized(shape[2:], size)) is None
+
+
+def _plan_taps_sized(shape, size, method: str = "lanczos3"):
+    axes = tuple(Axis(n, m, None) for n, m in zip(shape, size, strict=True))
+    return make_plan(None, method, axes, True, False).taps
+
+
 def test_fixed_point_store_is_pillows_clip8() -> None:
     """``_store``'s fixed-point rounding (``((sum >> 21) + 1) >> 1``, clamped) against Pillow's
     ``clip8`` formula ``(sum + 2**21) >> 22`` in int64, over vectorized loops
