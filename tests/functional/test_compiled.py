@@ -602,7 +602,7 @@ def test_periodic_passes_run_smaller_blocks_of_wide_rows(
     in_parallel = compiled._in_parallel
 
     def spy(kernel, items, work, *args):
-        blocks.append(args[3] if kernel is compiled._vertical_first else args[5])
+        blocks.append(args[4] if kernel is compiled._vertical_first else args[5])
         return in_parallel(kernel, items, work, *args)
 
     monkeypatch.setattr(compiled, "_in_parallel", spy)
@@ -644,7 +644,8 @@ def test_first_compile_is_announced(monkeypatch) -> None:
     both = compiled.tables(*_plan_taps(128, 32), 128, 128, np.dtype(np.float32))
     claimed = np.zeros(1, np.int64)
     out = np.empty((1, 32, 32), np.float32)
-    args = (planes, out, both, 128, 32, np.empty(1), None, claimed, 0)
+    live = compiled.no_live_rows(np.dtype(np.float32))
+    args = (planes, out, both, live, 128, 32, np.empty(1), None, claimed, 0)
     assert not compiled._compiles(compiled._vertical_first, args)  # loaded by the call above
     never = (planes.astype(np.int16), *args[1:])  # no path calls the kernels with int16 data
     assert compiled._compiles(compiled._vertical_first, never)
