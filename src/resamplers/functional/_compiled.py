@@ -454,21 +454,40 @@ def _live_rows_strip(vectors: int, lanes: int | None) -> Any:
                 wire(nodes, values, block)
                 return nodes
 
+            def begin_loop(name, start, pointers):
+                """A loop entered from the current block: its counter (from ``start``) and a
+                pointer per one of ``pointers``, as phi nodes; the loop's body follows."""
+                before = builder.block
+                loop = builder.append_basic_block(name)
+                after = builder.append_basic_block(f"{name}_done")
+                builder.branch(loop)
+                builder.position_at_end(loop)
+                counter = builder.phi(i64)
+                counter.add_incoming(ir.Constant(i64, start), before)
+                nodes = [builder.phi(bytes_ptr) for _ in pointers]
+                for node, value in zip(nodes, pointers, strict=True):
+                    node.add_incoming(value, before)
+                return before, (loop, after), counter, nodes
+
+            def end_loop(blocks, counter, limit, nodes, values):
+                """Closes :func:`begin_loop`'s loop: the counter and ``nodes`` take their next
+                values (``values``) from the current block, which repeats while the counter
+                is under ``limit``; the code after the loop follows."""
+                latch = builder.block
+                counter_next = builder.add(counter, ir.Constant(i64, 1))
+                counter.add_incoming(counter_next, latch)
+                for node, value in zip(nodes, values, strict=True):
+                    node.add_incoming(value, latch)
+                builder.cbranch(builder.icmp_signed("<", counter_next, limit), *blocks)
+                builder.position_at_end(blocks[1])
+
             def rows_of_step(row, sums, oldest):
                 """``step`` input rows from ``row`` on (tap ``step * a + i`` of an output
                 ``a`` steps into its window), each added into ``sums``: the oldest output's
                 first, ``oldest`` steps into its window."""
-                before = builder.block
-                loop = builder.append_basic_block("live_rows")
-                after = builder.append_basic_block("live_rows_done")
-                builder.branch(loop)
-                builder.position_at_end(loop)
-                i = builder.phi(i64)
-                i.add_incoming(ir.Constant(i64, 0), before)
-                pointer = builder.phi(bytes_ptr)
-                pointer.add_incoming(row, before)
-                fetch = builder.phi(bytes_ptr)
-                fetch.add_incoming(state["ahead"], before)
+                before, blocks, i, (pointer, fetch) = begin_loop(
+                    "live_rows", 0, (row, state["ahead"])
+                )
                 nodes = incoming(sums, before)
                 one, locality = ir.Constant(i32, 1), ir.Constant(i32, 3)
                 builder.call(prefetch, [fetch, ir.Constant(i32, 0), locality, one])
@@ -482,16 +501,10 @@ def _live_rows_strip(vectors: int, lanes: int | None) -> Any:
                     w = builder.shuffle_vector(w, undefined, splat_mask)
                     pairs = zip(loaded, row_nodes, strict=True)
                     added.append([builder.call(fma, [w, v, s]) for v, s in pairs])
-                i_next = builder.add(i, ir.Constant(i64, 1))
                 pointer_next = builder.gep(pointer, [src_stride])
                 fetch_next = builder.gep(fetch, [ir.Constant(i64, 64)])
-                latch = builder.block
-                i.add_incoming(i_next, latch)
-                pointer.add_incoming(pointer_next, latch)
-                fetch.add_incoming(fetch_next, latch)
-                wire(nodes, added, latch)
-                builder.cbranch(builder.icmp_signed("<", i_next, step), loop, after)
-                builder.position_at_end(after)
+                wire(nodes, added, builder.block)
+                end_loop(blocks, i, step, (pointer, fetch), (pointer_next, fetch_next))
                 state["ahead"] = fetch_next
                 return pointer_next, added
 
@@ -504,33 +517,18 @@ def _live_rows_strip(vectors: int, lanes: int | None) -> Any:
             for j in range(_LIVE - 1):
                 row, sums = rows_of_step(row, [*sums, [zero] * vectors], j)
             # Outputs 5 .. n-1 start, each as output t - 5 completes.
-            before = builder.block
-            loop = builder.append_basic_block("live_outputs")
-            after = builder.append_basic_block("live_outputs_done")
-            builder.branch(loop)
-            builder.position_at_end(loop)
-            t = builder.phi(i64)
-            t.add_incoming(ir.Constant(i64, _LIVE - 1), before)
-            pointer = builder.phi(bytes_ptr)
-            pointer.add_incoming(row, before)
-            target = builder.phi(bytes_ptr)
-            target.add_incoming(out0, before)
-            fetch = builder.phi(bytes_ptr)
-            fetch.add_incoming(state["ahead"], before)
+            pointers = (row, out0, state["ahead"])
+            before, blocks, t, (pointer, target, fetch) = begin_loop(
+                "live_outputs", _LIVE - 1, pointers
+            )
             state["ahead"] = fetch
             nodes = incoming(sums, before)
             pointer_next, added = rows_of_step(pointer, [*nodes, [zero] * vectors], _LIVE - 1)
             store(target, added[0])
             target_next = builder.gep(target, [out_stride])
-            t_next = builder.add(t, ir.Constant(i64, 1))
-            latch = builder.block
-            t.add_incoming(t_next, latch)
-            pointer.add_incoming(pointer_next, latch)
-            target.add_incoming(target_next, latch)
-            fetch.add_incoming(state["ahead"], latch)
-            wire(nodes, added[1:], latch)
-            builder.cbranch(builder.icmp_signed("<", t_next, n_), loop, after)
-            builder.position_at_end(after)
+            wire(nodes, added[1:], builder.block)
+            nexts = (pointer_next, target_next, state["ahead"])
+            end_loop(blocks, t, n_, (pointer, target, fetch), nexts)
             # The last five outputs take their last rows.
             row, sums, target = pointer_next, added[1:], target_next
             while sums:
