@@ -170,6 +170,23 @@ def test_lanczos3_vertical_pass_runs_in_strips(calls, shape, size, dtype, strips
     assert compiled.resample_2d(planes, *_plan_taps_sized(shape[2:], size)) is None
 
 
+def test_items_are_counted_as_they_are_done() -> None:
+    """A kernel's threads count each item they finish (``claimed[1]``) as they claim the next:
+    the caller, done with its own, spins on that count (``_items_done``) instead of sleeping on
+    the other threads' calls."""
+    start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
+    mid = np.random.default_rng(0).random((64, 50), dtype=np.float32)
+    out = np.empty((24, 50), np.float32)
+    claimed = np.zeros(2, np.int64)
+    assert not compiled._items_done(claimed, 24, 100)
+    compiled._depth(mid, start, weight, out, claimed, 24)
+    # 24 items and the claim that found none left; 24 done.
+    np.testing.assert_array_equal(claimed, [25, 24])
+    assert compiled._items_done(claimed, 24, 1)
+    claimed[1] = 23
+    assert not compiled._items_done(claimed, 24, 100)
+
+
 def _plan_taps_sized(shape, size, method: str = "lanczos3"):
     axes = tuple(Axis(n, m, None) for n, m in zip(shape, size, strict=True))
     return make_plan(None, method, axes, True, False).taps

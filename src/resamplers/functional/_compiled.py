@@ -39,6 +39,7 @@ imports this module on first use, and does without it where numba is missing.
 from __future__ import annotations
 
 import os
+import platform
 import sys
 import threading
 import warnings
@@ -102,6 +103,10 @@ _LIVE = 6
 # they stay in L2 with the next group's prefetched: planar float32 rows 512 wide at /2, /3 and
 # /4 (A/B 0.73-0.85x); /8 (176 KB) 0.96x, float64 0.95x, HWC RGB rows of 24 KB 1.11x slower.
 _LIVE_BYTES = 128 << 10
+# Checks of the items done (a pause each, 25 ns here) before the caller sleeps on the other
+# threads: 0.2 ms, a few times an item the others may still be finishing.
+_SPINS = 8000
+_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 _LITTLE_ENDIAN = sys.byteorder == "little"  # :func:`_byte_taps` reads samples as bytes of words
 
 
@@ -229,8 +234,10 @@ def _in_parallel(kernel: Callable[..., Any], items: int, work: int, *args: Any) 
     the others instead of making them wait. Against fixed contiguous shares (the caller then
     waiting for the pool's): at 2 threads right after a torch op, 3-D 0.89-0.97x the time,
     uint8 Pillow-exact 0.77x, the rest 0.9-1.0x; without the torch op 0.90-1.05x (noise); at 1
-    thread the same."""
-    claimed = np.zeros(1, np.int64)
+    thread the same. Once none is left to claim, the caller spins (:func:`_items_done`) until
+    the items the others took are done, and returns without waiting for their calls to return:
+    a thread asleep on a future wakes 45-50 us after it is told on this VM."""
+    claimed = np.zeros(2, np.int64)  # the next item to claim, the items done
     _announce_compile(kernel, (*args, claimed, items))
     threads = max(1, min(torch.get_num_threads(), items)) if work >= _PARALLEL_WORK else 1
     others: list[Future[Any]] = []
@@ -238,14 +245,15 @@ def _in_parallel(kernel: Callable[..., Any], items: int, work: int, *args: Any) 
         pool = _pool(threads - 1)
         others = [pool.submit(kernel, *args, claimed, items) for _ in range(1, threads)]
     kernel(*args, claimed, items)
-    for share in others:
-        share.result()
+    if others and not _items_done(claimed, items, _SPINS):
+        for share in others:  # held up for long (descheduled): sleep until it is done
+            share.result()
 
 
 @intrinsic
 def _claim(typingctx, claimed):
     """Atomically ``claimed[0] += 1`` (an int64 array); returns the value before: the index of
-    the item the calling thread takes."""
+    the item the calling thread takes (its first; after that, :func:`_claim_next`)."""
     if not (isinstance(claimed, types.Array) and claimed.dtype == types.int64):
         return None
 
@@ -255,6 +263,53 @@ def _claim(typingctx, claimed):
         return builder.atomic_rmw("add", array.data, one, "monotonic")
 
     return types.int64(claimed), codegen
+
+
+@intrinsic
+def _claim_next(typingctx, claimed):
+    """Counts the calling thread's last item done (``claimed[1] += 1``, after all its stores),
+    then claims the next (:func:`_claim`)."""
+    if not (isinstance(claimed, types.Array) and claimed.dtype == types.int64):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        one = context.get_constant(types.int64, 1)
+        builder.atomic_rmw("add", builder.gep(array.data, [one]), one, "release")
+        return builder.atomic_rmw("add", array.data, one, "monotonic")
+
+    return types.int64(claimed), codegen
+
+
+@intrinsic
+def _done_count(typingctx, claimed):
+    """``claimed[1]``, the items done (:func:`_claim_next`), loaded with acquire ordering: their
+    results are visible once it counts them; a ``pause`` first on x86 (a spin-wait loop's)."""
+    if not (isinstance(claimed, types.Array) and claimed.dtype == types.int64):
+        return None
+
+    def codegen(context, builder, signature, args):
+        if _X86:
+            pause = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause"
+            )
+            builder.call(pause, [])
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        done = builder.gep(array.data, [context.get_constant(types.int64, 1)])
+        return builder.load_atomic(done, "acquire", 8)
+
+    return types.int64(claimed), codegen
+
+
+@njit(cache=True, nogil=True)
+def _items_done(claimed, items, spins):
+    """Whether all ``items`` are done (:func:`_claim_next`) within ``spins`` checks."""
+    checks = 1
+    while _done_count(claimed) < items:
+        if checks == spins:
+            return False
+        checks += 1
+    return True
 
 
 # No reference counting (numba's private ``_nrt`` option) in _rows, which neither allocates nor
@@ -1151,7 +1206,7 @@ def _vertical_first(src, out, both, live, block, chunk, sums, limit, claimed, it
         sums[item] = _horizontal_into(
             mid, both, channels, chunk, buffers, None, limit, float_rows, dst
         )
-        item = _claim(claimed)
+        item = _claim_next(claimed)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -1192,7 +1247,7 @@ def _horizontal_only(src, out, both, fixed, block, chunk, sums, limit, claimed, 
         sums[item] = _horizontal_into(
             rows_in, both, channels, chunk, buffers, fixed, limit, float_rows, dst
         )
-        item = _claim(claimed)
+        item = _claim_next(claimed)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -1260,7 +1315,7 @@ def _horizontal_first(src, out, both, fixed, rows, block, chunk, sums, limit, cl
             )
         start, weight = v_start[o0 : o0 + n], v_weight[o0 : o0 + n]
         sums[item] = _vertical_into(mid, y0, start, weight, fixed, limit, acc, out[p, o0 : o0 + n])
-        item = _claim(claimed)
+        item = _claim_next(claimed)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
@@ -1304,7 +1359,7 @@ def _vertical_only(src, out, both, fixed, rows, sums, limit, claimed, items):
         o1 = min(o0 + rows, out_rows)
         start, weight, dst = v_start[o0:o1], v_weight[o0:o1], out[p, o0:o1]
         sums[item] = _vertical_into(src[p], 0, start, weight, fixed, limit, acc, dst)
-        item = _claim(claimed)
+        item = _claim_next(claimed)
 
 
 def _empty_mid(rows, size, out, weight, limit):
@@ -1519,7 +1574,7 @@ def _depth(mid, start, weight, out, claimed, items):
     o = _claim(claimed)
     while o < items:
         _rows(mid, start[o], weight[o], out[o])
-        o = _claim(claimed)
+        o = _claim_next(claimed)
 
 
 def resample_pil_uint8(x: np.ndarray, v_taps: Taps | None, h_taps: Taps | None) -> np.ndarray:
@@ -1729,7 +1784,7 @@ def _gather_rows(src, out, rows, offsets, unit, doubled, block, claimed, items):
                 _double_row(src[p, rows[r]], unit, out[p, r])
             else:
                 _gather_row(src[p, rows[r]], offsets, unit, out[p, r])
-        item = _claim(claimed)
+        item = _claim_next(claimed)
 
 
 def gather(x: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
