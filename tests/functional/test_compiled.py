@@ -170,6 +170,85 @@ def test_lanczos3_vertical_pass_runs_in_strips(calls, shape, size, dtype, strips
     assert compiled.resample_2d(planes, *_plan_taps_sized(shape[2:], size)) is None
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("taps", [2, 4])
+@pytest.mark.parametrize("offset", [0, 1, 5, 15])
+@pytest.mark.parametrize("length", [3, 16, 37, 100, 1000])
+def test_streamed_rows_store_every_value_once(dtype, taps, offset, length) -> None:
+    """The non-temporal vertical pass (``_taps_streamed``: plain stores up to the first 64-byte
+    boundary, whole lines streamed, plain stores after) against NumPy, for rows starting
+    ``offset`` values past a boundary and of every length from head-only to many lines; nothing
+    written outside the row; the returned sum is the row's."""
+    gen = np.random.default_rng(taps * length + offset)
+    src = gen.standard_normal((taps + 5, length + 7)).astype(dtype)
+    weight = gen.standard_normal((3, taps)).astype(dtype)
+    raw = np.full(length + 96 // np.dtype(dtype).itemsize + 32, np.nan, dtype)
+    base = (-raw.ctypes.data % 64) // raw.itemsize + 16
+    out = raw[base + offset : base + offset + length]
+    total = compiled._taps_streamed(src, 2, weight, 1, out)
+    expected = weight[1] @ src[2 : 2 + taps, :length]
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, expected, rtol=0, atol=tolerance)
+    assert np.isnan(raw[: base + offset]).all() and np.isnan(raw[base + offset + length :]).all()
+    assert total == pytest.approx(float(out.astype(np.float64).sum()), abs=length * tolerance)
+
+
+# Outputs of at least _STREAM_BYTES whose rows start on 64-byte boundaries, their vertical pass
+# of 2 or 4 taps stored non-temporally: horizontal pass first (upscales), the vertical pass
+# alone (height), float64. Not streamed: rows of 666 floats (off the boundaries), a small
+# output, integers read as they are into a float32 result (the rows are not the output's dtype).
+STREAMED_CASES = [
+    ((2, 3, 256, 256), (512, 512), "linear", torch.float32, True),
+    ((2, 3, 256, 256), (512, 512), "cubic", torch.float32, True),
+    ((1, 4, 300, 320), (600, 640), "linear", torch.float32, True),
+    ((4, 3, 256, 256), (512, 256), "linear", torch.float32, True),
+    ((4, 3, 256, 256), (512, 256), "cubic", torch.float32, True),
+    ((1, 3, 256, 256), (512, 512), "cubic", torch.float64, True),
+    ((1, 4, 300, 333), (600, 666), "linear", torch.float32, False),
+    ((1, 3, 128, 128), (256, 256), "linear", torch.float32, False),
+    ((4, 3, 256, 256), (512, 256), "linear", torch.uint8, False),
+]
+
+
+@pytest.mark.parametrize(("shape", "size", "method", "dtype", "streamed"), STREAMED_CASES)
+def test_large_outputs_are_streamed_and_equal_engine(
+    calls, monkeypatch, shape, size, method, dtype, streamed
+) -> None:
+    """Float outputs of ``_STREAM_BYTES`` or more with rows on 64-byte boundaries take the
+    streamed vertical pass and equal the engine; a NaN in the input still shows in the streamed
+    rows' sums and sends the resize to the engine."""
+    flags: list[bool] = []
+    in_parallel = compiled._in_parallel
+
+    def spy(kernel, items, work, *args):
+        if kernel in (compiled._horizontal_first, compiled._vertical_only):
+            flags.append(args[-1])
+        return in_parallel(kernel, items, work, *args)
+
+    monkeypatch.setattr(compiled, "_in_parallel", spy)
+    gen = torch.Generator().manual_seed(shape[2])
+    x = torch.randint(0, 256, shape, generator=gen).to(dtype)
+    if dtype.is_floating_point:
+        x = torch.rand(shape, generator=gen, dtype=dtype)
+    fast, engine = _both(x, size, method)
+    assert calls == ["resample_2d"] and flags == [streamed]
+    torch.testing.assert_close(fast, engine, atol=TOLERANCE.get(dtype, 1e-4), rtol=0)
+    if dtype.is_floating_point:
+        x[-1, -1, shape[2] // 3, 5] = float("nan")
+        planes = x.reshape(-1, *shape[2:]).numpy()
+        assert compiled.resample_2d(planes, *_plan_taps_sized(shape[2:], size, method)) is None
+
+
+@pytest.mark.parametrize("shape", [(4, 512, 512), (1, 1000, 1111), (2, 3, 700, 700)])
+def test_large_outputs_start_on_a_cache_line(shape) -> None:
+    """The kernels' outputs of ``_STREAM_BYTES`` or more start on a 64-byte boundary (NumPy's
+    start 16 bytes past one), are writable and C-contiguous."""
+    out = compiled._output(shape, np.dtype(np.float32))
+    assert out.nbytes >= compiled._STREAM_BYTES
+    assert out.shape == shape and out.dtype == np.float32 and out.flags.c_contiguous
+    assert out.flags.writeable and out.ctypes.data % 64 == 0
+
+
 def test_items_are_counted_as_they_are_done() -> None:
     """A kernel's threads count each item they finish (``claimed[1]``) as they claim the next:
     the caller, done with its own, spins on that count (``_items_done``) instead of sleeping on

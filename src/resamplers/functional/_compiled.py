@@ -9,7 +9,8 @@ contiguous in memory, so that LLVM vectorizes it:
 - the vertical pass: ``acc[:] += w_k * row_k[:]`` over whole rows; lanczos3 at integer factors
   (one phase, windows of six steps) on float rows of up to a few KB instead runs register-tiled
   strips written as LLVM IR (:func:`_live_rows`): each input row read once into the six sums it
-  feeds, the next rows prefetched;
+  feeds, the next rows prefetched; 2 or 4 taps into a large float output (upscaling) store its
+  rows' whole cache lines non-temporally (:func:`_streamed_rows`, also LLVM IR);
 - the horizontal pass of a periodic table (integer or small rational factors: output
   ``p*k + j`` reads phase ``j``'s weights at input ``q*k + start_j``): the rows are deinterleaved
   by ``q`` so that each tap of each phase reads a contiguous slice, the phases run as the
@@ -103,6 +104,12 @@ _LIVE = 6
 # they stay in L2 with the next group's prefetched: planar float32 rows 512 wide at /2, /3 and
 # /4 (A/B 0.73-0.85x); /8 (176 KB) 0.96x, float64 0.95x, HWC RGB rows of 24 KB 1.11x slower.
 _LIVE_BYTES = 128 << 10
+# Float outputs of at least this many bytes, written once by a vertical pass of 2 or 4 taps, are
+# stored non-temporally (:func:`_streamed_rows`) where their rows start on cache lines
+# (:func:`_streamed`): no read for ownership of each line, and no eviction of the rows in cache.
+# Writing 4 / 8 / 24 MiB from cold caches took 0.84 / 0.76 / 0.70x the time of plain stores
+# here, and 0.94 / 0.89 / 0.84x with a read of the result after (1 MiB: 1.06x slower with it).
+_STREAM_BYTES = 4 << 20
 # Checks of the items done (a pause each, 25 ns here) before the caller sleeps on the other
 # threads: 0.2 ms, a few times an item the others may still be finishing.
 _SPINS = 8000
@@ -250,17 +257,28 @@ def _in_parallel(kernel: Callable[..., Any], items: int, work: int, *args: Any) 
             share.result()
 
 
+def _is_counters(claimed: Any) -> bool:
+    """Whether ``claimed`` is the int64 array of :func:`_in_parallel`'s counters (typing)."""
+    return isinstance(claimed, types.Array) and claimed.dtype == types.int64
+
+
+def _counter(context: Any, builder: Any, signature: Any, args: Any, index: int) -> Any:
+    """A pointer to ``claimed[index]``, the intrinsic's one argument (codegen)."""
+    array = context.make_array(signature.args[0])(context, builder, args[0])
+    return builder.gep(array.data, [context.get_constant(types.int64, index)])
+
+
 @intrinsic
 def _claim(typingctx, claimed):
     """Atomically ``claimed[0] += 1`` (an int64 array); returns the value before: the index of
     the item the calling thread takes (its first; after that, :func:`_claim_next`)."""
-    if not (isinstance(claimed, types.Array) and claimed.dtype == types.int64):
+    if not _is_counters(claimed):
         return None
 
     def codegen(context, builder, signature, args):
-        array = context.make_array(signature.args[0])(context, builder, args[0])
         one = context.get_constant(types.int64, 1)
-        return builder.atomic_rmw("add", array.data, one, "monotonic")
+        next_item = _counter(context, builder, signature, args, 0)
+        return builder.atomic_rmw("add", next_item, one, "monotonic")
 
     return types.int64(claimed), codegen
 
@@ -269,14 +287,15 @@ def _claim(typingctx, claimed):
 def _claim_next(typingctx, claimed):
     """Counts the calling thread's last item done (``claimed[1] += 1``, after all its stores),
     then claims the next (:func:`_claim`)."""
-    if not (isinstance(claimed, types.Array) and claimed.dtype == types.int64):
+    if not _is_counters(claimed):
         return None
 
     def codegen(context, builder, signature, args):
-        array = context.make_array(signature.args[0])(context, builder, args[0])
         one = context.get_constant(types.int64, 1)
-        builder.atomic_rmw("add", builder.gep(array.data, [one]), one, "release")
-        return builder.atomic_rmw("add", array.data, one, "monotonic")
+        done = _counter(context, builder, signature, args, 1)
+        builder.atomic_rmw("add", done, one, "release")
+        next_item = _counter(context, builder, signature, args, 0)
+        return builder.atomic_rmw("add", next_item, one, "monotonic")
 
     return types.int64(claimed), codegen
 
@@ -285,7 +304,7 @@ def _claim_next(typingctx, claimed):
 def _done_count(typingctx, claimed):
     """``claimed[1]``, the items done (:func:`_claim_next`), loaded with acquire ordering: their
     results are visible once it counts them; a ``pause`` first on x86 (a spin-wait loop's)."""
-    if not (isinstance(claimed, types.Array) and claimed.dtype == types.int64):
+    if not _is_counters(claimed):
         return None
 
     def codegen(context, builder, signature, args):
@@ -294,8 +313,7 @@ def _done_count(typingctx, claimed):
                 builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause"
             )
             builder.call(pause, [])
-        array = context.make_array(signature.args[0])(context, builder, args[0])
-        done = builder.gep(array.data, [context.get_constant(types.int64, 1)])
+        done = _counter(context, builder, signature, args, 1)
         return builder.load_atomic(done, "acquire", 8)
 
     return types.int64(claimed), codegen
@@ -381,6 +399,178 @@ def _two_taps(src, s, w0, w1, out):
     total = 0.0
     for x in range(out.shape[0]):
         value = w0 * src[s, x] + w1 * src[s + 1, x]
+        out[x] = value
+        total += value
+    return total
+
+
+def _streams_types(src: Any, weight: Any, out: Any) -> bool:
+    """Whether :func:`_streamed_rows` runs on these numba array types: float rows, weights and
+    output of one dtype."""
+    return isinstance(out.dtype, types.Float) and src.dtype == weight.dtype == out.dtype
+
+
+def _streams(src, weight, out):
+    """:func:`_streams_types` in compiled code (a constant there)."""
+
+
+@overload(_streams)
+def _streams_typed(src, weight, out):
+    answer = _streams_types(src, weight, out)
+    return lambda src, weight, out: answer
+
+
+def _streamed_rows(taps: int) -> Any:
+    """An intrinsic ``stream(src, s, weight, r, out, x0, lines) -> sum``: ``out[x] = sum_k
+    weight[r, k] * src[s + k, x]`` (``taps`` rows) for the ``lines`` 64-byte cache lines of
+    ``out`` from ``x0`` on (``out[x0]`` on a 64-byte boundary), stored non-temporally (whole
+    lines, so the write-combining buffers fill: no read for ownership, nothing evicted);
+    returns their sum (the finiteness check). The stores are weakly ordered: a
+    :func:`_store_fence` must follow before another thread reads ``out``. LLVM IR because numba
+    cannot mark a store non-temporal; the vectors are portable (32 bytes, lowered to whatever
+    the CPU has)."""
+
+    @intrinsic
+    def stream(typingctx, src, s, weight, r, out, x0, lines):
+        signature = types.float64(src, types.int64, weight, types.int64, out, *[types.int64] * 2)
+        if not _streams_types(src, weight, out):
+            # Never reached (:func:`_streams` is False for these types), but typed.
+            return signature, lambda context, builder, sig, args: context.get_constant(
+                types.float64, 0.0
+            )
+        double = out.dtype == types.float64
+        value = ir.DoubleType() if double else ir.FloatType()
+        item = 8 if double else 4
+        width = 32 // item
+        vector = ir.VectorType(value, width)
+        i32, i64, bytes_ptr = ir.IntType(32), ir.IntType(64), ir.IntType(8).as_pointer()
+
+        def codegen(context, builder, sig, args):
+            src_array = context.make_array(sig.args[0])(context, builder, args[0])
+            weight_array = context.make_array(sig.args[2])(context, builder, args[2])
+            out_array = context.make_array(sig.args[4])(context, builder, args[4])
+            s_, r_, x0_, lines_ = args[1], args[3], args[5], args[6]
+            src_stride = builder.extract_value(src_array.strides, 0)
+            column = builder.mul(x0_, ir.Constant(i64, item))
+            src_bytes = builder.bitcast(src_array.data, bytes_ptr)
+            row0 = builder.gep(src_bytes, [builder.add(builder.mul(s_, src_stride), column)])
+            out0 = builder.gep(builder.bitcast(out_array.data, bytes_ptr), [column])
+            weight_row = builder.gep(
+                builder.bitcast(weight_array.data, bytes_ptr),
+                [builder.mul(r_, builder.extract_value(weight_array.strides, 0))],
+            )
+            weight_step = builder.extract_value(weight_array.strides, 1)
+            undefined = ir.Constant(vector, ir.Undefined)
+            splat = ir.Constant(ir.VectorType(i32, width), [ir.Constant(i32, 0)] * width)
+            weights = []
+            for k in range(taps):
+                at = builder.gep(weight_row, [builder.mul(ir.Constant(i64, k), weight_step)])
+                w = builder.load(builder.bitcast(at, value.as_pointer()))
+                w = builder.insert_element(undefined, w, ir.Constant(i32, 0))
+                weights.append(builder.shuffle_vector(w, undefined, splat))
+            fma = cgutils.get_or_insert_function(
+                builder.module,
+                ir.FunctionType(vector, [vector] * 3),
+                f"llvm.fmuladd.v{width}f{item * 8}",
+            )
+            nontemporal = builder.module.add_metadata([ir.Constant(i32, 1)])
+            zero = ir.Constant(vector, [ir.Constant(value, 0.0)] * width)
+
+            def vector_at(pointer, offset):
+                return builder.bitcast(builder.gep(pointer, [offset]), vector.as_pointer())
+
+            before = builder.block
+            loop = builder.append_basic_block("streamed_rows")
+            after = builder.append_basic_block("streamed_rows_done")
+            builder.cbranch(builder.icmp_signed(">", lines_, ir.Constant(i64, 0)), loop, after)
+            builder.position_at_end(loop)
+            line = builder.phi(i64)
+            line.add_incoming(ir.Constant(i64, 0), before)
+            total = builder.phi(vector)
+            total.add_incoming(zero, before)
+            halves = []
+            for half in range(2):  # a 64-byte line: two 32-byte vectors
+                start = builder.mul(line, ir.Constant(i64, 64))
+                offset = builder.add(start, ir.Constant(i64, 32 * half))
+                row, sum_ = row0, None
+                for k in range(taps):
+                    loaded = builder.load(vector_at(row, offset), align=item)
+                    if sum_ is None:
+                        sum_ = builder.fmul(weights[k], loaded)
+                    else:
+                        sum_ = builder.call(fma, [weights[k], loaded, sum_])
+                    row = builder.gep(row, [src_stride])
+                store = builder.store(sum_, vector_at(out0, offset), align=32)
+                store.set_metadata("nontemporal", nontemporal)
+                halves.append(sum_)
+            # One add a line on the running total's chain (its latency bounds the loop).
+            total_next = builder.fadd(total, builder.fadd(*halves))
+            line_next = builder.add(line, ir.Constant(i64, 1))
+            line.add_incoming(line_next, builder.block)
+            total.add_incoming(total_next, builder.block)
+            builder.cbranch(builder.icmp_signed("<", line_next, lines_), loop, after)
+            builder.position_at_end(after)
+            summed = builder.phi(vector)
+            summed.add_incoming(zero, before)
+            summed.add_incoming(total_next, loop)
+            result = builder.extract_element(summed, ir.Constant(i32, 0))
+            for lane in range(1, width):
+                lane_value = builder.extract_element(summed, ir.Constant(i32, lane))
+                result = builder.fadd(result, lane_value)
+            return result if double else builder.fpext(result, ir.DoubleType())
+
+        return signature, codegen
+
+    return stream
+
+
+_stream_two = _streamed_rows(2)
+_stream_four = _streamed_rows(4)
+
+
+@intrinsic
+def _store_fence(typingctx):
+    """Orders the non-temporal stores before it (:func:`_streamed_rows`) before every later
+    store: ``sfence`` on x86, a full fence elsewhere."""
+
+    def codegen(context, builder, signature, args):
+        if _X86:
+            sfence = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse.sfence"
+            )
+            builder.call(sfence, [])
+        else:
+            builder.fence("seq_cst")
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
+@njit(inline="always", fastmath=_FASTMATH)
+def _taps_streamed(src, s, weight, r, out):
+    """``out[:] = sum_k weight[r, k] * src[s + k]`` for 2 or 4 taps, the whole 64-byte lines of
+    ``out`` stored non-temporally (:func:`_streamed_rows`), the values before and after them
+    plainly; returns the sum of ``out``."""
+    n, taps = out.shape[0], weight.shape[1]
+    address = out.ctypes.data
+    head = n if address % out.itemsize else min(n, (-address % 64) // out.itemsize)
+    line = 64 // out.itemsize
+    lines = (n - head) // line
+    total = 0.0
+    for x in range(head):
+        value = weight[r, 0] * src[s, x]
+        for k in range(1, taps):
+            value += weight[r, k] * src[s + k, x]
+        out[x] = value
+        total += value
+    if taps == 2:
+        total += _stream_two(src, s, weight, r, out, head, lines)
+    else:
+        total += _stream_four(src, s, weight, r, out, head, lines)
+    for x in range(head + lines * line, n):
+        value = weight[r, 0] * src[s, x]
+        for k in range(1, taps):
+            value += weight[r, k] * src[s + k, x]
         out[x] = value
         total += value
     return total
@@ -1270,14 +1460,17 @@ def _rounded(value, fixed, limit, half):
 
 
 @njit(cache=True, fastmath=_FASTMATH, nogil=True)
-def _horizontal_first(src, out, both, fixed, rows, block, chunk, sums, limit, claimed, items):
+def _horizontal_first(
+    src, out, both, fixed, rows, block, chunk, sums, limit, stream, claimed, items
+):
     """``(planes, H, W * C) -> (planes, Ho, Wo * C)`` in blocks of ``rows`` output rows (plane by
     plane), the blocks ``item < items`` this thread claims: the horizontal pass of just the
     input rows they read (``block`` at a time) into a small intermediate, then the vertical
     pass. ``fixed`` True: uint8 data and int32 fixed-point weights, rounded as Pillow does after
     each pass; ``None``: float weights and ``out`` (float data, or integer data read as it is;
     an integer ``out`` is rounded by :func:`_round_into`, ``limit`` its largest value). ``both``:
-    the two axes' :func:`tables`; ``sums[item]``: each block's total."""
+    the two axes' :func:`tables`; ``sums[item]``: each block's total; ``stream``: see
+    :func:`_streamed`."""
     v_start, v_weight, h_start, h_weight, poly = both
     out_rows, out_size = out.shape[1], out.shape[2]
     channels = out_size // h_start.shape[0]
@@ -1314,20 +1507,31 @@ def _horizontal_first(src, out, both, fixed, rows, block, chunk, sums, limit, cl
                 mid[y - y0 : y_end - y0],
             )
         start, weight = v_start[o0 : o0 + n], v_weight[o0 : o0 + n]
-        sums[item] = _vertical_into(mid, y0, start, weight, fixed, limit, acc, out[p, o0 : o0 + n])
+        dst = out[p, o0 : o0 + n]
+        sums[item] = _vertical_into(mid, y0, start, weight, fixed, limit, acc, stream, dst)
         item = _claim_next(claimed)
 
 
 @njit(cache=True, fastmath=_FASTMATH)
-def _vertical_into(rows, y0, start, weight, fixed, limit, acc, dst):
+def _vertical_into(rows, y0, start, weight, fixed, limit, acc, stream, dst):
     """``dst[r] = `` the vertical pass of ``rows`` (input rows from ``y0`` on) for the windows
-    ``start[r]``, ``weight[r]``: floats straight into ``dst``; integer data (``limit``) or
-    Pillow's fixed point (``fixed`` True) through the row ``acc``, rounded. Returns the float
-    results' sum (0 for integer results: finite)."""
+    ``start[r]``, ``weight[r]``: floats straight into ``dst`` (``stream`` True: 2 or 4 taps
+    stored non-temporally); integer data (``limit``) or Pillow's fixed point (``fixed`` True)
+    through the row ``acc``, rounded. Returns the float results' sum (0 for integer results:
+    finite)."""
     total = 0.0
+    streamed = (
+        stream
+        and fixed is None
+        and limit is None
+        and weight.shape[1] in (2, 4)
+        and _streams(rows, weight, dst)
+    )
     for r in range(dst.shape[0]):
         row = dst[r]
-        if fixed is None and limit is None and weight.shape[1] == 2:
+        if streamed:
+            total += _taps_streamed(rows, start[r] - y0, weight, r, row)
+        elif fixed is None and limit is None and weight.shape[1] == 2:
             # Two taps (linear upscaling): the loop here, summed as it stores, not a call to
             # _rows and a pass of row.sum() per output row: x2 linear 0.85-0.90x (a 4-tap loop
             # written the same way ran 1.15x slower than _rows).
@@ -1340,15 +1544,17 @@ def _vertical_into(rows, y0, start, weight, fixed, limit, acc, dst):
         else:
             _rows(rows, start[r] - y0, weight[r], acc)
             _round_into(acc, fixed, limit, row)
+    if streamed:
+        _store_fence()
     return total
 
 
 @njit(cache=True, fastmath=_FASTMATH, nogil=True)
-def _vertical_only(src, out, both, fixed, rows, sums, limit, claimed, items):
+def _vertical_only(src, out, both, fixed, rows, sums, limit, stream, claimed, items):
     """The vertical pass alone, ``(planes, H, W) -> (planes, Ho, W)`` (``both``'s horizontal
     table empty: the columns are kept), in blocks of ``rows`` output rows straight from
-    ``src`` (``fixed``, ``limit``: as :func:`_horizontal_first`); ``sums[item]``: each block's
-    total."""
+    ``src`` (``fixed``, ``limit``, ``stream``: as :func:`_horizontal_first`); ``sums[item]``:
+    each block's total."""
     v_start, v_weight = both[0], both[1]
     out_rows = out.shape[1]
     per_plane = (out_rows + rows - 1) // rows
@@ -1358,7 +1564,7 @@ def _vertical_only(src, out, both, fixed, rows, sums, limit, claimed, items):
         p, o0 = item // per_plane, (item % per_plane) * rows
         o1 = min(o0 + rows, out_rows)
         start, weight, dst = v_start[o0:o1], v_weight[o0:o1], out[p, o0:o1]
-        sums[item] = _vertical_into(src[p], 0, start, weight, fixed, limit, acc, dst)
+        sums[item] = _vertical_into(src[p], 0, start, weight, fixed, limit, acc, stream, dst)
         item = _claim_next(claimed)
 
 
@@ -1408,7 +1614,7 @@ def resample_2d(
     both = tables(v_taps, h_taps, height, width, dtype)
     out_h, out_w = _out_size(both, height, width)
     limit = dtype.type(np.iinfo(x.dtype).max) if rounded and x.dtype.kind == "u" else None
-    out = np.empty((planes, out_h, out_w * channels), dtype if limit is None else x.dtype)
+    out = _output((planes, out_h, out_w * channels), dtype if limit is None else x.dtype)
     live = no_live_rows(dtype)
     if v_taps is not None and x.dtype == dtype:  # float sums of float data (integers: _rows)
         live = live_rows(v_taps, height, dtype)
@@ -1487,7 +1693,7 @@ def _one_axis(
         rows = min(out_h, max(1, _ONE_AXIS_VALUES // row))
         sums = np.empty(planes * -(-out_h // rows))
         work = planes * out_h * row * v_weight.shape[1]
-        args = (x, out, both, fixed, rows, sums, limit)
+        args = (x, out, both, fixed, rows, sums, limit, _streamed(x.dtype, out, fixed))
         _in_parallel(_vertical_only, sums.size, work, *args)
     return sums
 
@@ -1605,9 +1811,33 @@ def _horizontal_first_blocks(
     rows = min(out_h, max(8, int((block - v_taps) * out_h / in_h)))
     sums = np.empty(x.shape[0] * -(-out_h // rows))
     work = x.shape[0] * out.shape[2] * (in_h * both[3].shape[1] + out_h * v_taps)
-    args = (x, out, both, fixed, rows, block, _CHUNK, sums, limit)
+    stream = _streamed(out.dtype, out, fixed)  # the intermediate: floats of out's dtype
+    args = (x, out, both, fixed, rows, block, _CHUNK, sums, limit, stream)
     _in_parallel(_horizontal_first, sums.size, work, *args)
     return sums
+
+
+def _streamed(rows: np.dtype, out: np.ndarray, fixed: bool | None) -> bool:
+    """Whether a vertical pass of 2 or 4 taps from float ``rows`` stores ``out`` non-temporally
+    (:func:`_taps_streamed`): float rows and output of one dtype (not Pillow's fixed point, not
+    rounded to integers), of ``_STREAM_BYTES`` or more, every row starting on a 64-byte boundary
+    (:func:`_output`). Rows off a boundary, their first and last lines stored plainly, made the
+    streamed pass 1.25-1.29x slower than plain stores, where aligned rows took 0.67-0.80x."""
+    floats = fixed is None and out.dtype.kind == "f" and rows == out.dtype
+    aligned = out.ctypes.data % 64 == 0 and out.strides[-2] % 64 == 0
+    return floats and aligned and out.nbytes >= _STREAM_BYTES
+
+
+def _output(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An empty array, on a 64-byte boundary where it is ``_STREAM_BYTES`` or more (NumPy's
+    large arrays start 16 bytes past one: see :func:`_streamed`)."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    if nbytes < _STREAM_BYTES:
+        return np.empty(shape, dtype)
+    raw = np.empty(nbytes + 64, np.uint8)
+    start = -raw.ctypes.data % 64
+    return raw[start : start + nbytes].view(dtype).reshape(shape)
 
 
 # (kernel, kinds of its arguments) already checked in this process by _announce_compile.
