@@ -239,6 +239,33 @@ def test_large_outputs_are_streamed_and_equal_engine(
         assert compiled.resample_2d(planes, *_plan_taps_sized(shape[2:], size, method)) is None
 
 
+@pytest.mark.parametrize(
+    ("size", "method", "streamed"),
+    [
+        ((64, 128, 128), "linear", True),  # slices of 128^2 floats: whole lines
+        ((64, 128, 128), "cubic", True),
+        ((64, 130, 126), "linear", False),  # 130 x 126 floats: slices off the lines
+        ((40, 128, 128), "lanczos3", False),  # 8+ taps along the depth
+    ],
+)
+def test_volumes_depth_pass_is_streamed(calls, monkeypatch, size, method, streamed) -> None:
+    """A volume's depth pass of 2 or 4 taps into an output of ``_STREAM_BYTES`` or more whose
+    slices are whole cache lines stores them non-temporally, and equals the engine."""
+    flags: list[bool] = []
+    in_parallel = compiled._in_parallel
+
+    def spy(kernel, items, work, *args):
+        if kernel is compiled._depth:
+            flags.append(args[-1] and args[2].shape[1] in (2, 4))
+        return in_parallel(kernel, items, work, *args)
+
+    monkeypatch.setattr(compiled, "_in_parallel", spy)
+    x = torch.rand(1, 2, 32, 64, 64, generator=torch.Generator().manual_seed(3))
+    fast, engine = _both(x, size, method)
+    assert calls == ["resample_3d"] and flags and set(flags) == {streamed}
+    torch.testing.assert_close(fast, engine, atol=1e-5, rtol=0)
+
+
 @pytest.mark.parametrize("shape", [(4, 512, 512), (1, 1000, 1111), (2, 3, 700, 700)])
 def test_large_outputs_start_on_a_cache_line(shape) -> None:
     """The kernels' outputs of ``_STREAM_BYTES`` or more start on a 64-byte boundary (NumPy's
@@ -258,7 +285,7 @@ def test_items_are_counted_as_they_are_done() -> None:
     out = np.empty((24, 50), np.float32)
     claimed = np.zeros(2, np.int64)
     assert not compiled._items_done(claimed, 24, 100)
-    compiled._depth(mid, start, weight, out, claimed, 24)
+    compiled._depth(mid, start, weight, out, False, claimed, 24)
     # 24 items and the claim that found none left; 24 done.
     np.testing.assert_array_equal(claimed, [25, 24])
     assert compiled._items_done(claimed, 24, 1)
@@ -783,7 +810,7 @@ def test_a_late_thread_leaves_its_items_to_the_caller() -> None:
     torch.set_num_threads(2)
     try:
         watcher.start()
-        compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, out)
+        compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, out, False)
     finally:
         release.set()
         torch.set_num_threads(before)
@@ -799,7 +826,7 @@ def test_little_work_stays_on_the_calling_thread(monkeypatch) -> None:
     start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
     mid = np.random.default_rng(0).random((64, 500), dtype=np.float32)
     want = np.empty((24, 500), np.float32)
-    compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, want)
+    compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, want, False)
 
     def no_pool(workers: int) -> None:
         raise AssertionError("a pool thread for a small call")
@@ -809,7 +836,7 @@ def test_little_work_stays_on_the_calling_thread(monkeypatch) -> None:
     torch.set_num_threads(2)
     try:
         out = np.empty_like(want)
-        args = (mid, start, weight, out)
+        args = (mid, start, weight, out, False)
         compiled._in_parallel(compiled._depth, 24, compiled._PARALLEL_WORK - 1, *args)
         with pytest.raises(AssertionError, match="a pool thread"):
             compiled._in_parallel(compiled._depth, 24, compiled._PARALLEL_WORK, *args)
