@@ -176,21 +176,23 @@ def test_lanczos3_vertical_pass_runs_in_strips(calls, shape, size, dtype, strips
 @pytest.mark.parametrize("length", [3, 16, 37, 100, 1000])
 def test_streamed_rows_store_every_value_once(dtype, taps, offset, length) -> None:
     """The non-temporal vertical pass (``_taps_streamed``: plain stores up to the first 64-byte
-    boundary, whole lines streamed, plain stores after) against NumPy, for rows starting
+    boundary, whole lines streamed, plain stores after) against NumPy, for a row starting
     ``offset`` values past a boundary and of every length from head-only to many lines; nothing
-    written outside the row; the returned sum is the row's."""
+    written outside the row (the rows around it, the values around them); the returned sum is
+    the row's."""
     gen = np.random.default_rng(taps * length + offset)
     src = gen.standard_normal((taps + 5, length + 7)).astype(dtype)
     weight = gen.standard_normal((3, taps)).astype(dtype)
-    raw = np.full(length + 96 // np.dtype(dtype).itemsize + 32, np.nan, dtype)
-    base = (-raw.ctypes.data % 64) // raw.itemsize + 16
-    out = raw[base + offset : base + offset + length]
-    total = compiled._taps_streamed(src, 2, weight, 1, out)
+    raw = np.full(4 * length + 200, np.nan, dtype)
+    # On a 64-byte boundary (16 values of either dtype are), the row before it inside raw.
+    base = (-raw.ctypes.data % 64) // raw.itemsize + 16 * (length // 16 + 2)
+    out = raw[base + offset - length : base + offset + 2 * length].reshape(3, length)
+    total = compiled._taps_streamed(src, 2, weight, 1, out, 1)
     expected = weight[1] @ src[2 : 2 + taps, :length]
     tolerance = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(out, expected, rtol=0, atol=tolerance)
+    np.testing.assert_allclose(out[1], expected, rtol=0, atol=tolerance)
     assert np.isnan(raw[: base + offset]).all() and np.isnan(raw[base + offset + length :]).all()
-    assert total == pytest.approx(float(out.astype(np.float64).sum()), abs=length * tolerance)
+    assert total == pytest.approx(float(out[1].astype(np.float64).sum()), abs=length * tolerance)
 
 
 # Outputs of at least _STREAM_BYTES whose rows start on 64-byte boundaries, their vertical pass

@@ -421,18 +421,18 @@ def _streams_typed(src, weight, out):
 
 
 def _streamed_rows(taps: int) -> Any:
-    """An intrinsic ``stream(src, s, weight, r, out, x0, lines) -> sum``: ``out[x] = sum_k
+    """An intrinsic ``stream(src, s, weight, r, out, o, x0, lines) -> sum``: ``out[o, x] = sum_k
     weight[r, k] * src[s + k, x]`` (``taps`` rows) for the ``lines`` 64-byte cache lines of
-    ``out`` from ``x0`` on (``out[x0]`` on a 64-byte boundary), stored non-temporally (whole
+    row ``o`` from ``x0`` on (``out[o, x0]`` on a 64-byte boundary), stored non-temporally (whole
     lines, so the write-combining buffers fill: no read for ownership, nothing evicted);
     returns their sum (the finiteness check). The stores are weakly ordered: a
     :func:`_store_fence` must follow before another thread reads ``out``. LLVM IR because numba
     cannot mark a store non-temporal; the vectors are portable (32 bytes, lowered to whatever
-    the CPU has)."""
+    the CPU has). The row is an index, not a view (no reference counted per row)."""
 
     @intrinsic
-    def stream(typingctx, src, s, weight, r, out, x0, lines):
-        signature = types.float64(src, types.int64, weight, types.int64, out, *[types.int64] * 2)
+    def stream(typingctx, src, s, weight, r, out, o, x0, lines):
+        signature = types.float64(src, types.int64, weight, types.int64, out, *[types.int64] * 3)
         if not _streams_types(src, weight, out):
             # Never reached (:func:`_streams` is False for these types), but typed.
             return signature, lambda context, builder, sig, args: context.get_constant(
@@ -449,12 +449,14 @@ def _streamed_rows(taps: int) -> Any:
             src_array = context.make_array(sig.args[0])(context, builder, args[0])
             weight_array = context.make_array(sig.args[2])(context, builder, args[2])
             out_array = context.make_array(sig.args[4])(context, builder, args[4])
-            s_, r_, x0_, lines_ = args[1], args[3], args[5], args[6]
+            s_, r_, o_, x0_, lines_ = args[1], args[3], args[5], args[6], args[7]
             src_stride = builder.extract_value(src_array.strides, 0)
             column = builder.mul(x0_, ir.Constant(i64, item))
             src_bytes = builder.bitcast(src_array.data, bytes_ptr)
             row0 = builder.gep(src_bytes, [builder.add(builder.mul(s_, src_stride), column)])
-            out0 = builder.gep(builder.bitcast(out_array.data, bytes_ptr), [column])
+            out_row = builder.mul(o_, builder.extract_value(out_array.strides, 0))
+            out0 = builder.gep(builder.bitcast(out_array.data, bytes_ptr), [out_row])
+            out0 = builder.gep(out0, [column])
             weight_row = builder.gep(
                 builder.bitcast(weight_array.data, bytes_ptr),
                 [builder.mul(r_, builder.extract_value(weight_array.strides, 0))],
@@ -546,13 +548,27 @@ def _store_fence(typingctx):
     return types.void(), codegen
 
 
+@intrinsic
+def _row_address(typingctx, out, o):
+    """The address of ``out[o, 0]`` (a 2-D array), without a view of the row."""
+    if not (isinstance(out, types.Array) and out.ndim == 2):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        start = builder.ptrtoint(array.data, ir.IntType(64))
+        return builder.add(start, builder.mul(args[1], builder.extract_value(array.strides, 0)))
+
+    return types.int64(out, types.int64), codegen
+
+
 @njit(inline="always", fastmath=_FASTMATH)
-def _taps_streamed(src, s, weight, r, out):
-    """``out[:] = sum_k weight[r, k] * src[s + k]`` for 2 or 4 taps, the whole 64-byte lines of
-    ``out`` stored non-temporally (:func:`_streamed_rows`), the values before and after them
-    plainly; returns the sum of ``out``."""
-    n, taps = out.shape[0], weight.shape[1]
-    address = out.ctypes.data
+def _taps_streamed(src, s, weight, r, out, o):
+    """``out[o, :] = sum_k weight[r, k] * src[s + k]`` for 2 or 4 taps, the whole 64-byte lines
+    of row ``o`` stored non-temporally (:func:`_streamed_rows`), the values before and after
+    them plainly; returns the row's sum."""
+    n, taps = out.shape[1], weight.shape[1]
+    address = _row_address(out, o)
     head = n if address % out.itemsize else min(n, (-address % 64) // out.itemsize)
     line = 64 // out.itemsize
     lines = (n - head) // line
@@ -561,17 +577,17 @@ def _taps_streamed(src, s, weight, r, out):
         value = weight[r, 0] * src[s, x]
         for k in range(1, taps):
             value += weight[r, k] * src[s + k, x]
-        out[x] = value
+        out[o, x] = value
         total += value
     if taps == 2:
-        total += _stream_two(src, s, weight, r, out, head, lines)
+        total += _stream_two(src, s, weight, r, out, o, head, lines)
     else:
-        total += _stream_four(src, s, weight, r, out, head, lines)
+        total += _stream_four(src, s, weight, r, out, o, head, lines)
     for x in range(head + lines * line, n):
         value = weight[r, 0] * src[s, x]
         for k in range(1, taps):
             value += weight[r, k] * src[s + k, x]
-        out[x] = value
+        out[o, x] = value
         total += value
     return total
 
@@ -1528,10 +1544,11 @@ def _vertical_into(rows, y0, start, weight, fixed, limit, acc, stream, dst):
         and _streams(rows, weight, dst)
     )
     for r in range(dst.shape[0]):
+        if streamed:  # no view of the row (see _streamed_rows)
+            total += _taps_streamed(rows, start[r] - y0, weight, r, dst, r)
+            continue
         row = dst[r]
-        if streamed:
-            total += _taps_streamed(rows, start[r] - y0, weight, r, row)
-        elif fixed is None and limit is None and weight.shape[1] == 2:
+        if fixed is None and limit is None and weight.shape[1] == 2:
             # Two taps (linear upscaling): the loop here, summed as it stores, not a call to
             # _rows and a pass of row.sum() per output row: x2 linear 0.85-0.90x (a 4-tap loop
             # written the same way ran 1.15x slower than _rows).
@@ -1784,7 +1801,7 @@ def _depth(mid, start, weight, out, stream, claimed, items):
     o = _claim(claimed)
     while o < items:
         if streamed:
-            _taps_streamed(mid, start[o], weight, o, out[o])
+            _taps_streamed(mid, start[o], weight, o, out, o)
             _store_fence()
         else:
             _rows(mid, start[o], weight[o], out[o])
