@@ -405,6 +405,40 @@ def _two_taps(src, s, w0, w1, out):
     return total
 
 
+def _float_vector(dtype: Any, lanes: int | None = None) -> tuple[Any, int, Any]:
+    """The LLVM types of an IR loop over numba float ``dtype``: the value, its bytes, and a
+    vector of ``lanes`` values (``None``: 32 bytes of them, AVX2's width)."""
+    double = dtype == types.float64
+    value = ir.DoubleType() if double else ir.FloatType()
+    item = 8 if double else 4
+    return value, item, ir.VectorType(value, lanes or 32 // item)
+
+
+def _fmuladd(builder: Any, vector: Any, item: int) -> Any:
+    """``llvm.fmuladd`` (``a * b + c``, fused where the CPU can) on ``vector``s of ``item``-byte
+    floats."""
+    kind = ir.FunctionType(vector, [vector] * 3)
+    name = f"llvm.fmuladd.v{vector.count}f{item * 8}"
+    return cgutils.get_or_insert_function(builder.module, kind, name)
+
+
+def _splat(builder: Any, vector: Any, scalar: Any) -> Any:
+    """``scalar`` in every lane of a ``vector``."""
+    i32 = ir.IntType(32)
+    undefined = ir.Constant(vector, ir.Undefined)
+    zeros = ir.Constant(ir.VectorType(i32, vector.count), [ir.Constant(i32, 0)] * vector.count)
+    return builder.shuffle_vector(
+        builder.insert_element(undefined, scalar, ir.Constant(i32, 0)), undefined, zeros
+    )
+
+
+def _row_bytes(builder: Any, array: Any, row: Any, column: Any) -> Any:
+    """An ``i8*`` to byte ``column`` of row ``row`` of a numba array (``make_array``'s)."""
+    start = builder.bitcast(array.data, ir.IntType(8).as_pointer())
+    stride = builder.extract_value(array.strides, 0)
+    return builder.gep(start, [builder.add(builder.mul(row, stride), column)])
+
+
 def _streams_types(src: Any, weight: Any, out: Any) -> bool:
     """Whether :func:`_streamed_rows` runs on these numba array types: float rows, weights and
     output of one dtype."""
@@ -439,12 +473,9 @@ def _streamed_rows(taps: int) -> Any:
             return signature, lambda context, builder, sig, args: context.get_constant(
                 types.float64, 0.0
             )
-        double = out.dtype == types.float64
-        value = ir.DoubleType() if double else ir.FloatType()
-        item = 8 if double else 4
-        width = 32 // item
-        vector = ir.VectorType(value, width)
-        i32, i64, bytes_ptr = ir.IntType(32), ir.IntType(64), ir.IntType(8).as_pointer()
+        value, item, vector = _float_vector(out.dtype)
+        width = vector.count
+        i32, i64 = ir.IntType(32), ir.IntType(64)
 
         def codegen(context, builder, sig, args):
             src_array = context.make_array(sig.args[0])(context, builder, args[0])
@@ -453,29 +484,16 @@ def _streamed_rows(taps: int) -> Any:
             s_, r_, o_, x0_, lines_ = args[1], args[3], args[5], args[6], args[7]
             src_stride = builder.extract_value(src_array.strides, 0)
             column = builder.mul(x0_, ir.Constant(i64, item))
-            src_bytes = builder.bitcast(src_array.data, bytes_ptr)
-            row0 = builder.gep(src_bytes, [builder.add(builder.mul(s_, src_stride), column)])
-            out_row = builder.mul(o_, builder.extract_value(out_array.strides, 0))
-            out0 = builder.gep(builder.bitcast(out_array.data, bytes_ptr), [out_row])
-            out0 = builder.gep(out0, [column])
-            weight_row = builder.gep(
-                builder.bitcast(weight_array.data, bytes_ptr),
-                [builder.mul(r_, builder.extract_value(weight_array.strides, 0))],
-            )
+            row0 = _row_bytes(builder, src_array, s_, column)
+            out0 = _row_bytes(builder, out_array, o_, column)
+            weight_row = _row_bytes(builder, weight_array, r_, ir.Constant(i64, 0))
             weight_step = builder.extract_value(weight_array.strides, 1)
-            undefined = ir.Constant(vector, ir.Undefined)
-            splat = ir.Constant(ir.VectorType(i32, width), [ir.Constant(i32, 0)] * width)
             weights = []
             for k in range(taps):
                 at = builder.gep(weight_row, [builder.mul(ir.Constant(i64, k), weight_step)])
                 w = builder.load(builder.bitcast(at, value.as_pointer()))
-                w = builder.insert_element(undefined, w, ir.Constant(i32, 0))
-                weights.append(builder.shuffle_vector(w, undefined, splat))
-            fma = cgutils.get_or_insert_function(
-                builder.module,
-                ir.FunctionType(vector, [vector] * 3),
-                f"llvm.fmuladd.v{width}f{item * 8}",
-            )
+                weights.append(_splat(builder, vector, w))
+            fma = _fmuladd(builder, vector, item)
             nontemporal = builder.module.add_metadata([ir.Constant(i32, 1)])
             zero = ir.Constant(vector, [ir.Constant(value, 0.0)] * width)
 
@@ -520,7 +538,7 @@ def _streamed_rows(taps: int) -> Any:
             for lane in range(1, width):
                 lane_value = builder.extract_element(summed, ir.Constant(i32, lane))
                 result = builder.fadd(result, lane_value)
-            return result if double else builder.fpext(result, ir.DoubleType())
+            return result if item == 8 else builder.fpext(result, ir.DoubleType())
 
         return signature, codegen
 
@@ -573,20 +591,22 @@ def _taps_streamed(src, s, weight, r, out, o):
     head = n if address % out.itemsize else min(n, (-address % 64) // out.itemsize)
     line = 64 // out.itemsize
     lines = (n - head) // line
-    total = 0.0
-    for x in range(head):
-        value = weight[r, 0] * src[s, x]
-        for k in range(1, taps):
-            value += weight[r, k] * src[s + k, x]
-        out[o, x] = value
-        total += value
+    total = _taps_plain(src, s, weight, r, out, o, 0, head)
     if taps == 2:
         total += _stream_two(src, s, weight, r, out, o, head, lines)
     else:
         total += _stream_four(src, s, weight, r, out, o, head, lines)
-    for x in range(head + lines * line, n):
+    return total + _taps_plain(src, s, weight, r, out, o, head + lines * line, n)
+
+
+@njit(inline="always", fastmath=_FASTMATH)
+def _taps_plain(src, s, weight, r, out, o, x0, x1):
+    """``out[o, x] = sum_k weight[r, k] * src[s + k, x]`` for ``x0 <= x < x1`` (the few values
+    :func:`_taps_streamed` stores plainly); returns their sum."""
+    total = 0.0
+    for x in range(x0, x1):
         value = weight[r, 0] * src[s, x]
-        for k in range(1, taps):
+        for k in range(1, weight.shape[1]):
             value += weight[r, k] * src[s + k, x]
         out[o, x] = value
         total += value
@@ -665,11 +685,8 @@ def _live_rows_strip(vectors: int, lanes: int | None) -> Any:
         if not isinstance(src.dtype, types.Float):
             # Integer data keeps _rows; the call is never reached but is typed.
             return signature, lambda context, builder, sig, args: context.get_dummy_value()
-        double = src.dtype == types.float64
-        value = ir.DoubleType() if double else ir.FloatType()
-        item = 8 if double else 4
-        width = lanes or 32 // item
-        vector = ir.VectorType(value, width)
+        value, item, vector = _float_vector(src.dtype, lanes)
+        width = vector.count
         i32, i64, bytes_ptr = ir.IntType(32), ir.IntType(64), ir.IntType(8).as_pointer()
 
         def codegen(context, builder, sig, args):
@@ -682,22 +699,16 @@ def _live_rows_strip(vectors: int, lanes: int | None) -> Any:
             step = builder.extract_value(live_array.shape, 0)
             column = builder.mul(x0_, ir.Constant(i64, item))
             src_bytes = builder.bitcast(src_array.data, bytes_ptr)
-            row0 = builder.gep(src_bytes, [builder.add(builder.mul(r0_, src_stride), column)])
-            out_bytes = builder.bitcast(out_array.data, bytes_ptr)
-            out0 = builder.gep(out_bytes, [builder.add(builder.mul(o0_, out_stride), column)])
+            row0 = _row_bytes(builder, src_array, r0_, column)
+            out0 = _row_bytes(builder, out_array, o0_, column)
             weights = builder.bitcast(live_array.data, value.as_pointer())
-            suffix = f"v{width}f{item * 8}"
-            fma = cgutils.get_or_insert_function(
-                builder.module, ir.FunctionType(vector, [vector] * 3), f"llvm.fmuladd.{suffix}"
-            )
+            fma = _fmuladd(builder, vector, item)
             prefetch = cgutils.get_or_insert_function(
                 builder.module,
                 ir.FunctionType(ir.VoidType(), [bytes_ptr, i32, i32, i32]),
                 "llvm.prefetch.p0i8",
             )
             zero = ir.Constant(vector, [ir.Constant(value, 0.0)] * width)
-            undefined = ir.Constant(vector, ir.Undefined)
-            splat_mask = ir.Constant(ir.VectorType(i32, width), [ir.Constant(i32, 0)] * width)
             state = {"ahead": builder.gep(src_bytes, [ahead_])}
 
             def at(pointer, v):
@@ -759,8 +770,7 @@ def _live_rows_strip(vectors: int, lanes: int | None) -> Any:
                 for q, row_nodes in enumerate(nodes):
                     a = ir.Constant(i64, oldest - q)
                     w = builder.load(builder.gep(weights, [builder.add(first, a)]))
-                    w = builder.insert_element(undefined, w, ir.Constant(i32, 0))
-                    w = builder.shuffle_vector(w, undefined, splat_mask)
+                    w = _splat(builder, vector, w)
                     pairs = zip(loaded, row_nodes, strict=True)
                     added.append([builder.call(fma, [w, v, s]) for v, s in pairs])
                 pointer_next = builder.gep(pointer, [src_stride])
