@@ -222,10 +222,10 @@ def test_large_outputs_are_streamed_and_equal_engine(
     flags: list[bool] = []
     in_parallel = compiled._in_parallel
 
-    def spy(kernel, items, work, *args):
+    def spy(kernel, items, work, *args, **options):
         if kernel in (compiled._horizontal_first, compiled._vertical_only):
             flags.append(args[-1])
-        return in_parallel(kernel, items, work, *args)
+        return in_parallel(kernel, items, work, *args, **options)
 
     monkeypatch.setattr(compiled, "_in_parallel", spy)
     gen = torch.Generator().manual_seed(shape[2])
@@ -256,10 +256,10 @@ def test_volumes_depth_pass_is_streamed(calls, monkeypatch, size, method, stream
     flags: list[bool] = []
     in_parallel = compiled._in_parallel
 
-    def spy(kernel, items, work, *args):
+    def spy(kernel, items, work, *args, **options):
         if kernel is compiled._depth:
             flags.append(args[-1] and args[2].shape[1] in (2, 4))
-        return in_parallel(kernel, items, work, *args)
+        return in_parallel(kernel, items, work, *args, **options)
 
     monkeypatch.setattr(compiled, "_in_parallel", spy)
     x = torch.rand(1, 2, 32, 64, 64, generator=torch.Generator().manual_seed(3))
@@ -285,14 +285,55 @@ def test_items_are_counted_as_they_are_done() -> None:
     start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
     mid = np.random.default_rng(0).random((64, 50), dtype=np.float32)
     out = np.empty((24, 50), np.float32)
-    claimed = np.zeros(2, np.int64)
+    claimed = np.zeros(3, np.int64)
     assert not compiled._items_done(claimed, 24, 100)
-    compiled._depth(mid, start, weight, out, False, claimed, 24)
-    # 24 items and the claim that found none left; 24 done.
-    np.testing.assert_array_equal(claimed, [25, 24])
+    compiled._depth(mid, start, weight, out, False, claimed, 24, False)
+    # 24 items and the claim that found none left; 24 done; (the caller not back: no linger)
+    np.testing.assert_array_equal(claimed, [25, 24, 0])
     assert compiled._items_done(claimed, 24, 1)
     claimed[1] = 23
     assert not compiled._items_done(claimed, 24, 100)
+
+
+def test_pool_threads_linger_until_the_caller_is_back(monkeypatch) -> None:
+    """The pool's threads run their share with ``linger`` (the caller's without), and wait at
+    its end until the caller is back in Python (``claimed[2]``, set before it spins on the
+    items done) or, if it never comes, for ``_SPINS`` checks: the result is the same."""
+    start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
+    mid = np.random.default_rng(1).random((64, 500), dtype=np.float32)
+    want = np.empty((24, 500), np.float32)
+    claimed = np.zeros(3, np.int64)
+    compiled._depth(mid, start, weight, want, False, claimed, 24, True)  # no caller: it ends
+    assert claimed.tolist() == [25, 24, 0]
+    shares: list[tuple] = []
+    submit = compiled._submit
+
+    def spy(jobs, kernel, *args):
+        shares.append(args[-3:])
+        return submit(jobs, kernel, *args)
+
+    monkeypatch.setattr(compiled, "_submit", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        out = np.empty_like(want)
+        compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, out, False)
+    finally:
+        torch.set_num_threads(before)
+    (counters, items, linger), = shares
+    assert items == 24 and linger and counters.tolist()[1:] == [24, 1]
+    np.testing.assert_array_equal(out, want)
+
+
+@pytest.mark.parametrize(("planes", "rows", "block"), [(3, 10, 4), (1, 7, 7), (5, 9, 2)])
+def test_blocks_are_claimed_across_planes_first(planes, rows, block) -> None:
+    """Items name every plane's block once, every plane's first block before any second one:
+    the planes' last blocks, which may be short, come last."""
+    per_plane = -(-rows // block)
+    blocks = [compiled._block_of(item, planes, block) for item in range(planes * per_plane)]
+    assert sorted(blocks) == [(p, b * block) for p in range(planes) for b in range(per_plane)]
+    assert [o for _, o in blocks] == sorted(o for _, o in blocks)
+    assert {o for _, o in blocks[-planes:]} == {(per_plane - 1) * block}
 
 
 def _plan_taps_sized(shape, size, method: str = "lanczos3"):
@@ -726,9 +767,9 @@ def test_periodic_passes_run_smaller_blocks_of_wide_rows(
     blocks: list[int] = []
     in_parallel = compiled._in_parallel
 
-    def spy(kernel, items, work, *args):
+    def spy(kernel, items, work, *args, **options):
         blocks.append(args[4] if kernel is compiled._vertical_first else args[5])
-        return in_parallel(kernel, items, work, *args)
+        return in_parallel(kernel, items, work, *args, **options)
 
     monkeypatch.setattr(compiled, "_in_parallel", spy)
     fast, engine = _both(_image(astronaut, torch.float32), size, "cubic")
@@ -767,16 +808,17 @@ def test_first_compile_is_announced(monkeypatch) -> None:
         resamplers.resize(x, size=32)
     planes = x.numpy().reshape(1, 128, 128)
     both = compiled.tables(*_plan_taps(128, 32), 128, 128, np.dtype(np.float32))
-    claimed = np.zeros(1, np.int64)
+    claimed = np.zeros(3, np.int64)
     out = np.empty((1, 32, 32), np.float32)
     live = compiled.no_live_rows(np.dtype(np.float32))
-    args = (planes, out, both, live, 128, 32, np.empty(1), None, claimed, 0)
+    args = (planes, out, both, live, 128, 32, np.empty(1), None, claimed, 0, False)
     assert not compiled._compiles(compiled._vertical_first, args)  # loaded by the call above
     never = (planes.astype(np.int16), *args[1:])  # no path calls the kernels with int16 data
     assert compiled._compiles(compiled._vertical_first, never)
 
     monkeypatch.setattr(compiled, "_CHECKED", set())
     monkeypatch.setattr(compiled, "_compiles", lambda kernel, args: True)
+    compiled.prepare_2d.cache_clear()  # a prepared call checks on its first run only
     with pytest.warns(UserWarning, match="compiling the CPU resize kernel _vertical_first for "):
         resamplers.resize(x, size=32)
     with warnings.catch_warnings():
@@ -798,7 +840,7 @@ def test_a_late_thread_leaves_its_items_to_the_caller() -> None:
     out = np.zeros((24, 500), np.float32)
     before = torch.get_num_threads()
     release = threading.Event()
-    blocked = compiled._pool(1).submit(release.wait, 60)
+    blocked = compiled._submit(compiled._pool(1), release.wait, 60)
     complete = []
 
     def watch() -> None:  # until the output is complete (or 30 s), then unblock the pool
@@ -817,7 +859,7 @@ def test_a_late_thread_leaves_its_items_to_the_caller() -> None:
         release.set()
         torch.set_num_threads(before)
         watcher.join()
-    blocked.result()
+    compiled._wait(blocked)
     assert complete == [True]
     np.testing.assert_allclose(out, want, atol=1e-5)
 

@@ -6,6 +6,8 @@ Tolerances: float32 results within 1e-5 of PyTorch and Pillow (values in [0, 1])
 
 from __future__ import annotations
 
+import importlib
+
 import cv2
 import numpy as np
 import pytest
@@ -522,3 +524,94 @@ def test_nan_stays_local(method) -> None:
     clean = x.clone()
     clean[0, 0, 20, 30] = 0.0
     torch.testing.assert_close(out[~nan], resamplers.resize(clean, scale=0.5, method=method)[~nan])
+
+
+# --- set-up once per kind of call ------------------------------------------------------------
+
+
+@pytest.fixture
+def set_ups(monkeypatch) -> list[tuple]:
+    """The arguments of each set-up ``resize`` does (none where it reuses one), from an empty
+    cache."""
+    module = importlib.import_module("resamplers.functional.resize")
+    monkeypatch.setattr(module, "_CALLS", {})
+    seen: list[tuple] = []
+    original = module._set_up
+
+    def spy(*args):
+        seen.append(args[1:])
+        return original(*args)
+
+    monkeypatch.setattr(module, "_set_up", spy)
+    return seen
+
+
+def test_a_repeated_call_reuses_its_set_up(set_ups) -> None:
+    """The second call with the same arguments, and an input of the same type, dtype, shape and
+    strides, skips the set-up and returns what a fresh one does; anything else sets up anew."""
+    gen = torch.Generator().manual_seed(0)
+    x, y = torch.rand(2, 3, 64, 80, generator=gen), torch.rand(2, 3, 64, 80, generator=gen)
+    first = resamplers.resize(x, (32, 100), method="linear")
+    again = resamplers.resize(y, (32, 100), method="linear")
+    assert len(set_ups) == 1
+    torch.testing.assert_close(again, _engine(y, (32, 100), "linear"), atol=1e-5, rtol=0)
+    torch.testing.assert_close(first, _engine(x, (32, 100), "linear"), atol=1e-5, rtol=0)
+    image = np.asarray(x[0].permute(1, 2, 0))
+    for other in (
+        lambda: resamplers.resize(x, [32, 100], method="linear"),  # a list, not a tuple
+        lambda: resamplers.resize(x, (32, 100), method="cubic"),
+        lambda: resamplers.resize(x, (32, 100), method="linear", antialias=False),
+        lambda: resamplers.resize(x.double(), (32, 100), method="linear"),
+        lambda: resamplers.resize(x[:1], (32, 100), method="linear"),
+        lambda: resamplers.resize(x.contiguous(memory_format=torch.channels_last), (32, 100)),
+        lambda: resamplers.resize(x.requires_grad_(), (32, 100), method="linear"),
+        lambda: resamplers.resize(image, (32, 100), method="linear"),
+    ):
+        count = len(set_ups)
+        other()
+        assert len(set_ups) == count + 1
+        x.requires_grad_(False)
+    # A gradient through the cached kernels' set-up would be lost: the engine runs instead.
+    z = x.clone().requires_grad_()
+    resamplers.resize(z, (32, 100), method="linear").sum().backward()
+    assert z.grad is not None and z.grad.abs().sum() > 0
+
+
+def test_a_reused_set_up_still_rejects_what_it_would(set_ups) -> None:
+    """Arguments equal in value but not in type (2.0 for 2) are another key: their errors come
+    as on a first call; objects that are not plain values are never keys."""
+    x = torch.rand(1, 1, 40, 40)
+    resamplers.resize(x, (20, 20))
+    with pytest.raises(TypeError, match="size"):
+        resamplers.resize(x, (20.0, 20.0))
+    assert len(set_ups) == 2
+    for _ in range(2):
+        resamplers.resize(x, torch.Size([20, 20]))
+        resamplers.resize(x, (20, 20), method=resamplers.get_kernel("cubic", a=-0.75))
+    # torch.Size is a tuple of its own type, set up once; a Kernel is set up on every call.
+    assert len(set_ups) == 5
+
+
+def test_a_reused_set_up_handles_nan_as_a_fresh_one(set_ups) -> None:
+    """A NaN in a later input of a cached kind of call takes the engine, as on a first call: it
+    stays within the outputs whose taps cover it."""
+    x = torch.rand(1, 2, 120, 120, generator=torch.Generator().manual_seed(2))
+    resamplers.resize(x, (40, 40), method="cubic")
+    x[0, 1, 60, 60] = float("nan")
+    out = resamplers.resize(x, (40, 40), method="cubic")
+    assert len(set_ups) == 1
+    want = _engine(x, (40, 40), "cubic")
+    torch.testing.assert_close(out, want, atol=1e-5, rtol=0, equal_nan=True)
+    assert 0 < out.isnan().sum() < 20 and not out[0, 0].isnan().any()
+
+
+def test_the_set_ups_kept_are_bounded(set_ups, monkeypatch) -> None:
+    module = importlib.import_module("resamplers.functional.resize")
+    monkeypatch.setattr(module, "_CALLS_KEPT", 3)
+    x = torch.rand(1, 1, 30, 30)
+    for side in range(10, 16):
+        resamplers.resize(x, side)
+    assert len(module._CALLS) == 3
+    resamplers.resize(x, 15)  # among the newest: kept
+    resamplers.resize(x, 10)  # the oldest: dropped
+    assert len(set_ups) == 7

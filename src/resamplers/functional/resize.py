@@ -11,9 +11,11 @@ torch.Size([2, 3, 100, 30])
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from types import ModuleType
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -113,18 +115,21 @@ def resize(
         tensor([[0.7143, 2.5000, 4.5000, 6.2857]])
     """
     data = checked(x)
-    spatial = _spatial_axes(data, axes, numpy_input=not isinstance(x, Tensor))
-    method = _check_method(method, compat)
-    axis_specs = _axis_specs(data, spatial, size, scale, compat)
-    plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
+    key = _call_key(data, size, scale, method, antialias, axes, align_corners, compat)
+    call = _CALLS.get(key) if key is not None else None
+    if call is None:
+        call = _set_up(data, size, scale, method, antialias, axes, align_corners, compat)
+        if key is not None:
+            _remember(key, call)
+    spatial, method, axis_specs, plan, direct = call
     if method in ("nearest", "nearest-exact"):
         gathered = _gather_direct(data, spatial, plan)
         if gathered is not None:
             return gathered
     # compat="torch" reproduces F.interpolate: its own kernels are kept wherever they exist.
     compiled = compat != "torch"
-    if compiled:
-        out, ran = _run_compiled_direct(data, spatial, plan, method)
+    if direct is not None:
+        out, ran = direct(data)
         if out is not None:
             return out
         compiled = not ran  # a NaN or inf: the paths below, without running the kernels again
@@ -181,6 +186,85 @@ class Resize(nn.Module):
         return (
             f"size={self.size}, scale={self.scale}, method={self.method!r}, compat={self.compat!r}"
         )
+
+
+# --- set-up, once per kind of call ------------------------------------------------------------
+
+
+class _Call(NamedTuple):
+    """What ``resize`` works out from its arguments before it touches the data."""
+
+    spatial: tuple[int, ...]
+    method: str | Kernel
+    axis_specs: tuple[Axis, ...]
+    plan: Plan
+    direct: DirectRun | None  # the compiled kernels' run (_direct_runner), where they apply
+
+
+def _set_up(
+    data: ArrayLike,
+    size: int | Sequence[int] | None,
+    scale: float | Sequence[float] | None,
+    method: str | Kernel,
+    antialias: bool,
+    axes: int | Sequence[int] | None,
+    align_corners: bool,
+    compat: str | None,
+) -> _Call:
+    """``resize``'s arguments checked, and its plan."""
+    spatial = _spatial_axes(data, axes, numpy_input=not isinstance(data, Tensor))
+    method = _check_method(method, compat)
+    axis_specs = _axis_specs(data, spatial, size, scale, compat)
+    plan = make_plan(compat, method, axis_specs, bool(antialias), bool(align_corners))
+    direct = None if compat == "torch" else _direct_runner(data, spatial, plan, method)
+    return _Call(spatial, method, axis_specs, plan, direct)
+
+
+# resize's set-up (_Call) by its arguments and the input's type, dtype, shape, strides and state
+# (_call_key): a repeated call skips it. It took 0.08 ms of a 0.1 ms call on a small image, and
+# 0.2-0.4 ms of a 1.8 ms one right after other libraries' work had left it out of the caches.
+_CALLS: dict[tuple[Any, ...], _Call] = {}
+_CALLS_KEPT = 128
+_CALLS_LOCK = threading.Lock()
+
+
+def _remember(key: tuple[Any, ...], call: _Call) -> None:
+    with _CALLS_LOCK:
+        if len(_CALLS) >= _CALLS_KEPT:
+            del _CALLS[next(iter(_CALLS))]  # the oldest
+        _CALLS[key] = call
+
+
+def _call_key(data: ArrayLike, *options: object) -> tuple[Any, ...] | None:
+    """What decides :func:`_set_up` for ``data`` and ``options`` (resize's other arguments),
+    each value with its type (``2`` and ``2.0`` are not one size); ``None`` where an option is
+    not a plain value (a number, string, bool, None, or a list or tuple of them: another
+    object's hash need not say what it holds) or ``data`` is not a strided tensor or array."""
+    tagged = tuple(map(_tagged, options))
+    if None in tagged:
+        return None
+    if isinstance(data, Tensor):
+        try:
+            strides = data.stride()
+        except RuntimeError:  # sparse
+            return None
+        grad = data.requires_grad
+        state = (data.is_cpu, grad, grad and torch.is_grad_enabled(), strides)
+    else:
+        state = (data.flags.writeable, data.strides)
+    return (type(data), data.dtype, data.shape, state, tagged)
+
+
+_PLAIN = (int, float, str, type(None), np.integer, np.floating)  # bool is an int
+
+
+def _tagged(value: object) -> tuple[Any, ...] | None:
+    """``value`` with its type (and its items', for a list or tuple), or ``None`` if it is
+    not plain (see :func:`_call_key`)."""
+    if isinstance(value, (list, tuple)):
+        items = tuple(_tagged(item) for item in value)
+        return None if None in items else (type(value), items)
+    return (type(value), value) if isinstance(value, _PLAIN) else None
 
 
 # --- argument checking -----------------------------------------------------------------------
@@ -457,6 +541,18 @@ def _run_compiled_planes(work: Tensor, plan: Plan) -> Tensor | None:
 def _run_compiled_direct(
     x: ArrayLike, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
 ) -> tuple[ArrayLike | None, bool]:
+    """:func:`_direct_runner`'s run on ``x``, set up for it: the result (``None`` where the
+    kernels do not apply or it is not finite) and whether the kernels ran."""
+    run = _direct_runner(x, spatial, plan, method)
+    return (None, False) if run is None else run(x)
+
+
+DirectRun = Callable[[ArrayLike], tuple["ArrayLike | None", bool]]
+
+
+def _direct_runner(
+    x: ArrayLike, spatial: tuple[int, ...], plan: Plan, method: str | Kernel
+) -> DirectRun | None:
     """A resize of one axis (of 1 to 3 spatial axes; the others kept) or of the last two by
     the compiled kernels, from and to ``x``'s own type (a NumPy array, or a
     CPU tensor outside autograd) with no torch op between (each costs 30-60 us on caches that
@@ -468,15 +564,17 @@ def _run_compiled_direct(
     arithmetic, whatever its size. One axis alone runs one pass over whole rows: the vertical
     pass where the values after the axis in memory (``inner``) make rows of at least
     ``_ROW_VALUES``, else the horizontal pass along rows of ``inner`` interleaved channels (1-D
-    signals, an image's width). Returns the result (``None`` where the kernels do not apply or
-    it is not finite: a NaN or inf in ``x``) and whether the kernels ran."""
+    signals, an image's width). Returns ``None`` where the kernels do not apply, else the run,
+    set up for inputs of ``x``'s type, dtype, shape, strides and autograd state (it keeps none
+    of ``x``): it returns the result (``None`` where it is not finite: a NaN or inf) and whether
+    the kernels ran (always)."""
     resampled = tuple(a for a, taps in zip(spatial, plan.taps, strict=True) if taps is not None)
     if not resampled or method in ("nearest", "nearest-exact"):
-        return None, False
+        return None
     # (No None among the dtypes compared: NumPy reads None as float64.)
     dtype = x.dtype if isinstance(x, np.ndarray) else _COMPILED_DTYPES.get(x.dtype)
     if dtype is None or dtype not in _COMPILED_DTYPES.values():
-        return None, False
+        return None
     integer = dtype.kind == "u"  # uint8/uint16: rounded and clamped in the kernels
     pil = dtype == np.uint8 and plan.uint8_rounding == "pil"
     # MATLAB's integer images: rounded after each pass, so one pass at a time (float64 sums,
@@ -491,37 +589,50 @@ def _run_compiled_direct(
             or (len(resampled) == 2 and resampled != spatial[-2:])
         )
     ):
-        return None, False
+        return None
     if not pil and (
         math.prod(x.shape) < _COMPILED_MIN_NUMEL
         or (integer and plan.uint8_rounding not in ("final", "per_pass"))
     ):
-        return None, False
+        return None
     data = _kernel_input(x)
     if data is None:
-        return None, False
+        return None
+    resample: Callable[[np.ndarray], np.ndarray | None]
     if per_pass or len(resampled) == 1:
-        out = data
-        for i in plan.order:
-            taps = plan.taps[i]
-            if taps is not None:
-                out = _one_axis_pass(out, spatial[i], taps, pil, integer, per_pass)
-                if out is None:
-                    return None, True
+
+        def resample(data: np.ndarray) -> np.ndarray | None:
+            out: np.ndarray | None = data
+            for i in plan.order:
+                taps = plan.taps[i]
+                if taps is not None and out is not None:
+                    out = _one_axis_pass(out, spatial[i], taps, pil, integer, per_pass)
+            return out
+
     else:
-        planes, back = _interleaved_planes(data, resampled)
+        to_planes, back = _interleaved_planes(data, resampled)
         v_taps, h_taps = (t for t in plan.taps if t is not None)
         if pil:
-            result = _compiled().resample_pil_uint8(
-                planes, _pil_fixed_point(v_taps), _pil_fixed_point(h_taps)
-            )
-        else:
+            v_taps, h_taps = _pil_fixed_point(v_taps), _pil_fixed_point(h_taps)
+
+        def resample(data: np.ndarray) -> np.ndarray | None:
+            planes = to_planes(data)
+            if pil:
+                return back(_compiled().resample_pil_uint8(planes, v_taps, h_taps))
             # Integers rounded in the kernels, block by block (no float32 result).
             result = _compiled().resample_2d(planes, v_taps, h_taps, integer)
-            if result is None:
-                return None, True
-        out = back(result)
-    return (torch.from_numpy(out) if isinstance(x, Tensor) else out), True
+            return None if result is None else back(result)
+
+    tensor, grad = isinstance(x, Tensor), isinstance(x, Tensor) and x.requires_grad
+
+    def run(x: ArrayLike) -> tuple[ArrayLike | None, bool]:
+        # What _kernel_input checked holds for every input of this run (_call_key).
+        if not tensor:
+            return resample(x), True  # type: ignore[arg-type]
+        out = resample((x.detach() if grad else x).numpy())  # type: ignore[union-attr]
+        return (None if out is None else torch.from_numpy(out)), True
+
+    return run
 
 
 def _kernel_input(x: ArrayLike) -> np.ndarray | None:
@@ -555,7 +666,8 @@ def _gather_direct(x: ArrayLike, spatial: tuple[int, ...], plan: Plan) -> ArrayL
     data = _kernel_input(x)
     if data is None:
         return None
-    planes, back = _interleaved_planes(data, spatial)
+    to_planes, back = _interleaved_planes(data, spatial)
+    planes = to_planes(data)
     outer, *sizes, inner = planes.shape
     index = [
         np.arange(n) if taps is None else taps.index[:, 0]
@@ -580,10 +692,10 @@ def _one_axis_pass(
     are at least ``_ROW_VALUES``, else the horizontal pass along the ``outer`` rows with
     ``inner`` interleaved channels. ``pil``: Pillow's uint8 arithmetic; ``integer``: rounded
     and clamped to the dtype (``float64``: summed in float64); ``None`` if not finite."""
-    planes, back = _interleaved_planes(data, (axis,))
-    outer, n, inner = planes.shape
+    to_planes, back = _interleaved_planes(data, (axis,))
+    outer, n, inner = to_planes(data).shape
     vertical = inner >= _ROW_VALUES
-    planes = planes.reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
+    planes = to_planes(data).reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
     both = (taps, None) if vertical else (None, taps)
     if pil:
         fixed = [None if t is None else _pil_fixed_point(t) for t in both]
@@ -597,31 +709,39 @@ def _one_axis_pass(
 
 def _interleaved_planes(
     x: np.ndarray, resampled: tuple[int, ...]
-) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
-    """``x`` as ``(outer, *sizes, inner)`` in its memory order, ``sizes`` those of the
-    ``resampled`` axes (``(outer, H, W, inner)`` for two: HWC images and channels_last tensors
-    interleave their channels: no copy; other layouts are copied first), and the function that
-    puts a result ``(outer, *out_sizes, inner)`` back in ``x``'s layout."""
+) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """For arrays of ``x``'s shape and strides: the function that views one as ``(outer,
+    *sizes, inner)`` in its memory order, ``sizes`` those of the ``resampled`` axes (``(outer,
+    H, W, inner)`` for two: HWC images and channels_last tensors interleave their channels: no
+    copy; other layouts are copied first), and the function that puts a result ``(outer,
+    *out_sizes, inner)`` back in that layout."""
     batch = [a for a in range(x.ndim) if a not in resampled]
     by_stride = sorted(batch, key=lambda a: -x.strides[a])
     outer = [a for a in by_stride if x.strides[a] >= x.strides[resampled[0]]]
     perm = (*outer, *resampled, *[a for a in by_stride if a not in outer])
-    view = x.transpose(perm)
-    if not view.flags.c_contiguous:
+    copy = not x.transpose(perm).flags.c_contiguous
+    if copy:
         outer = batch
         perm = (*batch, *resampled)
-        view = np.ascontiguousarray(x.transpose(perm))
-    shape = view.shape
+    shape = tuple(x.shape[a] for a in perm)
     axes = slice(len(outer), len(outer) + len(resampled))
-    planes = view.reshape(-1, *shape[axes], math.prod(shape[axes.stop :]))
+    planes = (-1, *shape[axes], math.prod(shape[axes.stop :]))
     inverse = tuple(perm.index(a) for a in range(len(perm)))
+    moved = perm != tuple(range(len(perm)))
+
+    def to_planes(x: np.ndarray) -> np.ndarray:
+        if not (moved or copy):  # (the common case in a few operations: see _direct_runner)
+            return x.reshape(planes)
+        view = x.transpose(perm)
+        return (np.ascontiguousarray(view) if copy else view).reshape(planes)
 
     def back(out: np.ndarray) -> np.ndarray:
         out_shape = list(shape)
         out_shape[axes] = out.shape[1 : 1 + len(resampled)]
-        return out.reshape(out_shape).transpose(inverse)
+        out = out.reshape(out_shape)
+        return out.transpose(inverse) if moved else out
 
-    return planes, back
+    return to_planes, back
 
 
 def _apply_plan(
