@@ -10,6 +10,7 @@ import multiprocessing
 import threading
 import time
 import warnings
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -323,6 +324,36 @@ def test_pool_threads_linger_until_the_caller_is_back(monkeypatch) -> None:
     (counters, items, linger), = shares
     assert items == 24 and linger and counters.tolist()[1:] == [24, 1]
     np.testing.assert_array_equal(out, want)
+
+
+def test_pool_threads_keep_no_arrays_after_a_call(monkeypatch) -> None:
+    """Once a pool thread's share of a call is over, it holds none of the call's arrays (a
+    thread that kept its last call's arguments held a 24 MiB output alive until the next)."""
+    start, weight = compiled.windows(_plan_taps(64, 24)[0], 64, np.dtype(np.float32))
+    mid = np.random.default_rng(2).random((64, 500), dtype=np.float32)
+    out = np.empty((24, 500), np.float32)
+    kept = weakref.ref(out)
+    shares: list[list] = []
+    submit = compiled._submit
+
+    def spy(*args):
+        shares.append(submit(*args))
+        return shares[-1]
+
+    monkeypatch.setattr(compiled, "_submit", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        compiled._in_parallel(compiled._depth, 24, 1 << 30, mid, start, weight, out, False)
+    finally:
+        torch.set_num_threads(before)
+    compiled._wait(shares[0])  # the pool thread's share is over
+    del out
+    for _ in range(2000):  # (until it is back waiting for the next call: at most 2 s)
+        if kept() is None:
+            break
+        time.sleep(0.001)
+    assert kept() is None
 
 
 @pytest.mark.parametrize(("planes", "rows", "block"), [(3, 10, 4), (1, 7, 7), (5, 9, 2)])

@@ -229,13 +229,18 @@ os.register_at_fork(after_in_child=_forget_pool)
 def _work() -> None:
     """A pool thread: runs the calls handed to it, one after another, for good."""
     while True:
-        kernel, args, done = _JOBS.get()
-        try:
-            kernel(*args)
-        except BaseException as error:  # for the caller, if it waits (_wait)
-            done.append(error)
-        finally:
-            done[0].release()
+        _run_job(*_JOBS.get())
+
+
+def _run_job(kernel: Callable[..., Any], args: tuple[Any, ...], done: list[Any]) -> None:
+    """One call of :func:`_work` (a function of its own: its arrays are freed as it returns,
+    not kept by the thread's loop until the next call)."""
+    try:
+        kernel(*args)
+    except BaseException as error:  # for the caller, if it waits (_wait)
+        done.append(error)
+    finally:
+        done[0].release()
 
 
 def _pool(workers: int) -> queue.SimpleQueue:
