@@ -534,7 +534,7 @@ def test_periodic_pil_uint8_is_bit_exact(astronaut, camera, calls, method, width
     assert calls == ["resample_pil_uint8"] * 2
 
 
-@pytest.mark.parametrize("taps", [5, 6, 7, 8, 9, 16, 23])
+@pytest.mark.parametrize("taps", [5, 6, 7, 8, 9, 13, 14, 16, 23])
 @pytest.mark.parametrize("channels", [1, 3])
 def test_byte_taps_sum_every_sample_once(taps, channels) -> None:
     """``_byte_taps`` (samples read as the bytes of uint32 words, at any byte offset) against
