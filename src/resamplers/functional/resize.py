@@ -693,9 +693,10 @@ def _one_axis_pass(
     ``inner`` interleaved channels. ``pil``: Pillow's uint8 arithmetic; ``integer``: rounded
     and clamped to the dtype (``float64``: summed in float64); ``None`` if not finite."""
     to_planes, back = _interleaved_planes(data, (axis,))
-    outer, n, inner = to_planes(data).shape
+    planes = to_planes(data)
+    outer, n, inner = planes.shape
     vertical = inner >= _ROW_VALUES
-    planes = to_planes(data).reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
+    planes = planes.reshape((outer, n, inner, 1) if vertical else (1, outer, n, inner))
     both = (taps, None) if vertical else (None, taps)
     if pil:
         fixed = [None if t is None else _pil_fixed_point(t) for t in both]
