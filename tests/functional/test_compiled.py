@@ -534,16 +534,34 @@ def test_periodic_pil_uint8_is_bit_exact(astronaut, camera, calls, method, width
     assert calls == ["resample_pil_uint8"] * 2
 
 
+def _digit_taps(planes, first, word_weight, lead, count, acc, fixed, out) -> None:
+    digits = compiled._word_digits(word_weight)
+    compiled._digit_taps(planes, first, word_weight, digits, lead, count, acc, fixed, out)
+
+
 @pytest.mark.parametrize("taps", [5, 6, 7, 8, 9, 13, 14, 16, 23])
 @pytest.mark.parametrize("channels", [1, 3])
-def test_byte_taps_sum_every_sample_once(taps, channels) -> None:
-    """``_byte_taps`` (samples read as the bytes of uint32 words, at any byte offset) against
+@pytest.mark.parametrize("count", [50, 64])
+@pytest.mark.parametrize(
+    "kernel",
+    [
+        pytest.param(compiled._byte_taps, id="shifts"),
+        pytest.param(
+            _digit_taps,
+            id="vnni",
+            marks=pytest.mark.skipif(not compiled._VNNI, reason="no 256-bit VNNI here"),
+        ),
+    ],
+)
+def test_byte_taps_sum_every_sample_once(taps, channels, count, kernel) -> None:
+    """``_byte_taps`` (samples read as the bytes of uint32 words, at any byte offset) and
+    ``_digit_taps`` (the same words times signed-byte weight digits, ``vpdpbusd``) against
     NumPy in int64, rounded as Pillow's ``clip8``: every tail (a last word of 1-3 taps, read
     ending at the last tap) and a first sample off word alignment, on random samples and
-    weights of both signs; the planes end at the last output's last tap (nothing read past
-    it)."""
+    weights of both signs; whole blocks of 32 outputs and a rest; the planes end at the last
+    output's last tap (nothing read past it)."""
     gen = np.random.default_rng(taps * channels)
-    count, first = 50, 3
+    first = 3
     planes = gen.integers(0, 256, (channels, first + 4 * (count - 1) + taps), dtype=np.uint8)
     # Sums within int32, as Pillow's normalized weights keep them: sum |w| * 255 < 2**31.
     weight = gen.integers(-(1 << 21) // taps, (1 << 23) // taps, taps).astype(np.int32)
@@ -551,12 +569,22 @@ def test_byte_taps_sum_every_sample_once(taps, channels) -> None:
     assert word_weight.shape == (-(-taps // 4), 4) and lead == -taps % 4
     acc = np.empty((channels, count), np.int32)
     out = np.empty(count * channels, np.uint8)
-    compiled._byte_taps(planes, first, word_weight, lead, count, acc, True, out)
+    kernel(planes, first, word_weight, lead, count, acc, True, out)
     windows = np.lib.stride_tricks.sliding_window_view(planes[:, first:], taps, axis=1)[:, ::4]
     sums = (windows[:, :count].astype(np.int64) * weight).sum(axis=2)
     half = 1 << (PIL_PRECISION_BITS - 1)
     expected = np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255).astype(np.uint8)
     np.testing.assert_array_equal(out.reshape(count, channels), expected.T)
+
+
+@pytest.mark.parametrize("weight", [0, 1, -1, 127, -128, 128, -129, 1 << 22, -(1 << 22), 8_000_000])
+def test_word_digits_rebuild_each_weight(weight) -> None:
+    """``_word_digits``: signed base-256 digits that rebuild each weight exactly, packed four
+    taps to an int32 in tap order (little-endian bytes)."""
+    word_weight = np.array([[weight, 1, -2, 3]], np.int32)
+    digits = compiled._word_digits(word_weight).view(np.int8).reshape(1, 3, 4)
+    rebuilt = (digits.astype(np.int64) * np.array([1, 256, 65536])[None, :, None]).sum(axis=1)
+    np.testing.assert_array_equal(rebuilt[0], word_weight[0])
 
 
 @pytest.mark.parametrize("method", list(PIL_FILTERS))

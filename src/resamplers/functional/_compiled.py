@@ -116,6 +116,23 @@ _STREAM_BYTES = 4 << 20
 _SPINS = 8000
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 _LITTLE_ENDIAN = sys.byteorder == "little"  # :func:`_byte_taps` reads samples as bytes of words
+# :func:`_digit_pixels`: outputs per block, 32-byte vectors of them (uint32 words) per block.
+_DIGIT_LANES = 8
+_DIGIT_VECTORS = 4
+_DIGIT_BLOCK = _DIGIT_LANES * _DIGIT_VECTORS
+
+
+def _compiles_vnni() -> bool:
+    """Whether numba compiles for an x86 CPU with 256-bit VNNI (``vpdpbusd``: AVX-VNNI, or
+    AVX512-VNNI with AVX512VL): the features numba's target machine was given, host or not."""
+    from numba.core.registry import cpu_target
+
+    codegen = cpu_target.target_context.codegen()
+    features = set(getattr(codegen, "_tm_features", "").split(","))
+    return _X86 and ("+avxvnni" in features or {"+avx512vnni", "+avx512vl"} <= features)
+
+
+_VNNI = _compiles_vnni()
 
 
 @lru_cache(maxsize=256)
@@ -1107,6 +1124,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
     in_words = fixed is not None and _samples_in_words(poly, channels, rows.itemsize)
     first = 4 * offset[0, 0] + which[0, 0]  # in_words: the first tap's sample in its plane
     word_weight, lead = _word_weights(p_weight[0], in_words)
+    digits = _word_digits(word_weight)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
@@ -1121,7 +1139,12 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
             if channels > 1:
                 _deinterleave(values, channels, planes)
             samples = values.reshape(1, -1) if channels == 1 else planes
-            _byte_taps(samples, first, word_weight, lead, total, phase_out, fixed, interiors)
+            if _VNNI:
+                _digit_taps(
+                    samples, first, word_weight, digits, lead, total, phase_out, fixed, interiors
+                )
+            else:
+                _byte_taps(samples, first, word_weight, lead, total, phase_out, fixed, interiors)
             continue
         if not whole:
             _deinterleave(values, channels, planes)
@@ -1242,6 +1265,145 @@ def _byte_taps(planes, first, weight, lead, count, acc, fixed, out):
                 out[3 * x] = _store(np.int32(a0[x] + _byte_sum(r[x], w0, w1, w2, w3)), fixed)
                 out[3 * x + 1] = _store(np.int32(a1[x] + _byte_sum(g[x], w0, w1, w2, w3)), fixed)
                 out[3 * x + 2] = _store(np.int32(a2[x] + _byte_sum(b[x], w0, w1, w2, w3)), fixed)
+
+
+@njit(cache=True)
+def _word_digits(weight):
+    """:func:`_word_weights`' taps as :func:`_digit_pixels` reads them: each weight ``w`` as
+    signed base-256 digits, ``w = d0 + 256 * d1 + 65536 * d2`` with each ``d`` in ``[-128,
+    127]`` (any ``|w| < 2**23 - 2**15``; Pillow's are at most ``2**22``), and a word's four
+    taps' digit ``k`` packed as the bytes of int32 ``digits[m, k]``."""
+    words = weight.shape[0]
+    packed = np.zeros((words, 3, 4), np.int8)
+    for m in range(words):
+        for t in range(4):
+            rest = np.int64(weight[m, t])
+            for k in range(3):
+                digit = ((rest + 128) & 255) - 128
+                packed[m, k, t] = digit
+                rest = (rest - digit) >> 8
+    return packed.view(np.int32).reshape(words, 3)
+
+
+@intrinsic
+def _digit_pixels(typingctx, planes, c, first, digits, lead, x0, blocks, out):
+    """``out[c, x] = clip8(sum_t w[t] * planes[c, first + 4 * x + t])`` (:func:`_store`) for
+    ``x0 <= x < x0 + 32 * blocks``, uint8: the sums of :func:`_byte_taps` (``digits``: its
+    weights as :func:`_word_digits`) by ``vpdpbusd``, which multiplies the four bytes of each
+    uint32 word by four signed bytes and adds the four products to an int32 lane: output
+    ``x``'s taps ``4m .. 4m + 3`` are the bytes of word ``x`` of the plane read from ``first +
+    4m`` on, so each word's three digit products are three instructions for eight outputs,
+    summed as ``s0 + ((s1 + (s2 << 8)) << 8)`` once per block. Exact (int32, no overflow:
+    Pillow's sums stay below ``2**31``). LLVM IR because numba has no such instruction;
+    compiled only where :data:`_VNNI` (never called elsewhere). Four vectors of sums per block:
+    each ``vpdpbusd`` adds to its sum (5 cycles' latency), and one vector's 15 in a row waited
+    on each other. uint8 RGB 2048^2 /4 Pillow-exact, the taps alone: 0.36 ns per output (with
+    the int32 sums stored), :func:`_byte_taps` (shifts and 32-bit multiplies) 1.24."""
+    integers = (types.int64,) * 3
+    signature = types.void(planes, types.int64, types.int64, digits, *integers, out)
+    i32, i64 = ir.IntType(32), ir.IntType(64)
+    vector = ir.VectorType(i32, _DIGIT_LANES)
+
+    def codegen(context, builder, sig, args):
+        if not _VNNI:
+            return context.get_dummy_value()
+        planes_array = context.make_array(sig.args[0])(context, builder, args[0])
+        digits_array = context.make_array(sig.args[3])(context, builder, args[3])
+        out_array = context.make_array(sig.args[7])(context, builder, args[7])
+        c_, first_, lead_, x0_, blocks_ = args[1], args[2], args[4], args[5], args[6]
+
+        def constant(value):
+            return ir.Constant(i64, value)
+
+        def lanes(value):
+            return ir.Constant(vector, [ir.Constant(i32, value)] * _DIGIT_LANES)
+
+        first_sample = builder.add(first_, builder.mul(x0_, constant(4)))
+        src = _row_bytes(builder, planes_array, c_, first_sample)
+        dst = _row_bytes(builder, out_array, c_, x0_)
+        digit = builder.bitcast(digits_array.data, i32.as_pointer())
+        words = builder.extract_value(digits_array.shape, 0)
+        last = builder.sub(words, constant(1))
+        zero, one, eight, full = lanes(0), lanes(1), lanes(8), lanes(255)
+        bits = lanes(PIL_PRECISION_BITS - 1)
+        pixel_vector = ir.VectorType(ir.IntType(8), _DIGIT_LANES)
+        kind = ir.FunctionType(vector, [vector] * 3)
+        dot = cgutils.get_or_insert_function(builder.module, kind, "llvm.x86.avx512.vpdpbusd.256")
+        before = builder.block
+        block_loop = builder.append_basic_block("digit_blocks")
+        word_loop = builder.append_basic_block("digit_words")
+        block_end = builder.append_basic_block("digit_block_end")
+        done = builder.append_basic_block("digit_done")
+        builder.cbranch(builder.icmp_signed(">", blocks_, constant(0)), block_loop, done)
+        builder.position_at_end(block_loop)
+        block = builder.phi(i64)
+        block.add_incoming(constant(0), before)
+        builder.branch(word_loop)
+        builder.position_at_end(word_loop)
+        m = builder.phi(i64)
+        m.add_incoming(constant(0), block_loop)
+        sums = [[builder.phi(vector) for _ in range(3)] for _ in range(_DIGIT_VECTORS)]
+        for sum_ in (s for vector_sums in sums for s in vector_sums):
+            sum_.add_incoming(zero, block_loop)
+        # The last word ends at the last tap (starts ``lead`` samples early).
+        back = builder.select(builder.icmp_signed("==", m, last), lead_, constant(0))
+        column = builder.mul(block, constant(4 * _DIGIT_BLOCK))
+        at = builder.add(column, builder.sub(builder.mul(m, constant(4)), back))
+        weights = []
+        for k in range(3):
+            at_digit = builder.add(builder.mul(m, constant(3)), constant(k))
+            packed = builder.load(builder.gep(digit, [at_digit]))
+            weights.append(_splat(builder, vector, packed))
+        sums_next = []
+        for v in range(_DIGIT_VECTORS):
+            word_at = builder.gep(src, [builder.add(at, constant(4 * _DIGIT_LANES * v))])
+            word = builder.load(builder.bitcast(word_at, vector.as_pointer()), align=1)
+            sums_next.append([builder.call(dot, [sums[v][k], word, weights[k]]) for k in range(3)])
+        m_next = builder.add(m, constant(1))
+        m.add_incoming(m_next, word_loop)
+        for v in range(_DIGIT_VECTORS):
+            for k in range(3):
+                sums[v][k].add_incoming(sums_next[v][k], word_loop)
+        builder.cbranch(builder.icmp_signed("<", m_next, words), word_loop, block_end)
+        builder.position_at_end(block_end)
+        for v in range(_DIGIT_VECTORS):
+            s0, s1, s2 = sums_next[v]
+            total = builder.add(s0, builder.shl(builder.add(s1, builder.shl(s2, eight)), eight))
+            # Pillow's clip8, as :func:`_store`: ((sum >> 21) + 1) >> 1 clamped to [0, 255].
+            rounded = builder.ashr(builder.add(builder.ashr(total, bits), one), one)
+            rounded = builder.select(builder.icmp_signed("<", rounded, zero), zero, rounded)
+            rounded = builder.select(builder.icmp_signed(">", rounded, full), full, rounded)
+            x = builder.add(builder.mul(block, constant(_DIGIT_BLOCK)), constant(_DIGIT_LANES * v))
+            pixels = builder.bitcast(builder.gep(dst, [x]), pixel_vector.as_pointer())
+            builder.store(builder.trunc(rounded, pixel_vector), pixels, align=1)
+        block_next = builder.add(block, constant(1))
+        block.add_incoming(block_next, block_end)
+        builder.cbranch(builder.icmp_signed("<", block_next, blocks_), block_loop, done)
+        builder.position_at_end(done)
+        return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@njit(cache=True)
+def _digit_taps(planes, first, weight, digits, lead, count, acc, fixed, out):
+    """:func:`_byte_taps` where :data:`_VNNI` (``fixed`` is True): blocks of 32 outputs by
+    :func:`_digit_pixels`, a last block overlapping the one before where 32 does not divide
+    ``count`` (scalar sums of the rest took 0.4 ms of uint8 RGB 2048^2 /4's 1.8 in the taps),
+    one channel's straight into ``out``, three channels' into byte rows (``acc``'s memory),
+    interleaved after; fewer than 32 outputs by :func:`_byte_taps`."""
+    if count < _DIGIT_BLOCK:
+        _byte_taps(planes, first, weight, lead, count, acc, fixed, out)
+        return
+    channels = planes.shape[0]
+    pixels = out.reshape(1, -1) if channels == 1 else acc.view(np.uint8)
+    blocks = count // _DIGIT_BLOCK
+    for c in range(channels):
+        _digit_pixels(planes, c, first, digits, lead, 0, blocks, pixels)
+        if count % _DIGIT_BLOCK:
+            _digit_pixels(planes, c, first, digits, lead, count - _DIGIT_BLOCK, 1, pixels)
+    if channels > 1:
+        _interleave_pixels(pixels, count, 1, None, out)
 
 
 @njit(cache=True)
