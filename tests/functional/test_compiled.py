@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -535,7 +538,9 @@ def test_periodic_pil_uint8_is_bit_exact(astronaut, camera, calls, method, width
 
 
 def _digit_taps(planes, first, word_weight, lead, count, acc, fixed, out) -> None:
-    digits = compiled._word_digits(word_weight)
+    taps = np.concatenate([word_weight[:-1].reshape(-1), word_weight[-1, lead:]])
+    digits = np.empty((word_weight.shape[0], 3), np.uint32)
+    compiled._tap_digits(taps, digits)
     compiled._digit_taps(planes, first, word_weight, digits, lead, count, acc, fixed, out)
 
 
@@ -578,13 +583,82 @@ def test_byte_taps_sum_every_sample_once(taps, channels, count, kernel) -> None:
 
 
 @pytest.mark.parametrize("weight", [0, 1, -1, 127, -128, 128, -129, 1 << 22, -(1 << 22), 8_000_000])
-def test_word_digits_rebuild_each_weight(weight) -> None:
-    """``_word_digits``: signed base-256 digits that rebuild each weight exactly, packed four
-    taps to an int32 in tap order (little-endian bytes)."""
-    word_weight = np.array([[weight, 1, -2, 3]], np.int32)
-    digits = compiled._word_digits(word_weight).view(np.int8).reshape(1, 3, 4)
-    rebuilt = (digits.astype(np.int64) * np.array([1, 256, 65536])[None, :, None]).sum(axis=1)
-    np.testing.assert_array_equal(rebuilt[0], word_weight[0])
+def test_tap_digits_rebuild_each_weight(weight) -> None:
+    """``_tap_digits``: signed base-256 digits that rebuild each weight exactly, four taps to a
+    word in tap order (little-endian bytes), the last word ending at the last tap."""
+    taps = np.array([weight, 1, -2, 3, 5, -7], np.int32)  # two words, the second from tap 2
+    digits = np.empty((2, 3), np.uint32)
+    compiled._tap_digits(taps, digits)
+    places = np.array([1, 256, 65536])[None, :, None]
+    rebuilt = (digits.view(np.int8).reshape(2, 3, 4).astype(np.int64) * places).sum(axis=1)
+    np.testing.assert_array_equal(rebuilt, [[weight, 1, -2, 3], [0, 0, 5, -7]])
+
+
+@pytest.mark.skipif(not compiled._VNNI, reason="no 256-bit VNNI here")
+@pytest.mark.parametrize("taps", [5, 7, 8, 17, 25])
+@pytest.mark.parametrize("width", [32, 77, 96])
+def test_digit_rows_sum_every_row_once(taps, width) -> None:
+    """Pillow's vertical pass of more than 4 taps (``_vertical_into``) by ``_digit_rows`` (four
+    rows' bytes transposed into words, ``vpdpbusd`` on weight digits) against NumPy in int64,
+    rounded as Pillow's ``clip8``: widths of whole 32-column blocks and a rest (a last block
+    overlapping), every tail of the last four rows, the window at the bottom row (nothing read
+    past it)."""
+    gen = np.random.default_rng(taps * width)
+    rows = gen.integers(0, 256, (taps + 3, width), dtype=np.uint8)
+    weight = gen.integers(-(1 << 21) // taps, (1 << 23) // taps, (4, taps)).astype(np.int32)
+    out = np.zeros((4, width), np.uint8)
+    acc = np.empty(width, np.int32)
+    # Output row r reads rows r .. r + taps - 1 (the last at the bottom).
+    compiled._vertical_into(rows, 0, np.arange(4), weight, True, None, acc, False, out)
+    windows = np.stack([rows[r : r + taps] for r in range(4)]).astype(np.int64)
+    sums = (windows * weight[:, :, None]).sum(axis=1)
+    half = 1 << (PIL_PRECISION_BITS - 1)
+    np.testing.assert_array_equal(out, np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255))
+
+
+# A Haswell-class CPU for numba (AVX2, no VNNI): the kernels' fallbacks, compiled in a child.
+_NO_VNNI = {
+    "NUMBA_CPU_NAME": "haswell",
+    "NUMBA_CPU_FEATURES": "+avx2,+avx,+fma,+sse4.2,+sse4.1,+ssse3,+popcnt,+bmi,+bmi2,+f16c,+lzcnt",
+}
+_PIL_IN_CHILD = """
+import sys
+import numpy as np
+from PIL import Image
+import resamplers
+from resamplers.functional import _compiled
+assert not _compiled._VNNI
+filters = {"linear": Image.BILINEAR, "cubic": Image.BICUBIC, "lanczos3": Image.LANCZOS}
+for path in sys.argv[1:]:
+    img = np.load(path)
+    for method, pil in filters.items():
+        for size in [(img.shape[0] // 4, img.shape[1] // 4), (img.shape[0] // 3, 128)]:
+            want = np.asarray(Image.fromarray(img).resize(size[::-1], pil))
+            got = resamplers.resize(img, size=size, method=method, compat="pil")
+            assert np.array_equal(got, want), (path, method, size)
+print("equal to Pillow")
+"""
+
+
+@pytest.mark.skipif(not compiled._VNNI, reason="no VNNI here: the suite runs the fallbacks")
+def test_pil_uint8_without_vnni_equals_pillow(astronaut, camera, tmp_path) -> None:
+    """Where numba compiles for a CPU without 256-bit VNNI (a child told it is a Haswell),
+    Pillow's path takes ``_byte_taps`` and the 32-bit multiplies instead of ``vpdpbusd``: its
+    /4 and /3 of RGB and gray equal Pillow's."""
+    paths = []
+    for name, img in (("astronaut", astronaut), ("camera", camera)):
+        paths.append(str(tmp_path / f"{name}.npy"))
+        np.save(paths[-1], img)
+    env = {**os.environ, **_NO_VNNI, "PYTHONWARNINGS": "ignore"}
+    child = subprocess.run(
+        [sys.executable, "-c", _PIL_IN_CHILD, *paths],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert "equal to Pillow" in child.stdout
 
 
 @pytest.mark.parametrize("method", list(PIL_FILTERS))

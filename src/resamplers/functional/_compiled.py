@@ -1124,7 +1124,8 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
     in_words = fixed is not None and _samples_in_words(poly, channels, rows.itemsize)
     first = 4 * offset[0, 0] + which[0, 0]  # in_words: the first tap's sample in its plane
     word_weight, lead = _word_weights(p_weight[0], in_words)
-    digits = _word_digits(word_weight)
+    digits = np.empty((word_weight.shape[0], 3), np.uint32)
+    _tap_digits(p_weight[0], digits)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
@@ -1268,41 +1269,141 @@ def _byte_taps(planes, first, weight, lead, count, acc, fixed, out):
 
 
 @njit(cache=True)
-def _word_digits(weight):
-    """:func:`_word_weights`' taps as :func:`_digit_pixels` reads them: each weight ``w`` as
-    signed base-256 digits, ``w = d0 + 256 * d1 + 65536 * d2`` with each ``d`` in ``[-128,
-    127]`` (any ``|w| < 2**23 - 2**15``; Pillow's are at most ``2**22``), and a word's four
-    taps' digit ``k`` packed as the bytes of int32 ``digits[m, k]``."""
-    words = weight.shape[0]
-    packed = np.zeros((words, 3, 4), np.int8)
-    for m in range(words):
-        for t in range(4):
-            rest = np.int64(weight[m, t])
-            for k in range(3):
-                digit = ((rest + 128) & 255) - 128
-                packed[m, k, t] = digit
-                rest = (rest - digit) >> 8
-    return packed.view(np.int32).reshape(words, 3)
+def _tap_digits(weight, digits):
+    """``digits[:] = `` the taps ``weight`` as :func:`_digit_blocks` reads them, four to a
+    word (``(words, 3)`` uint32; nothing where ``words`` is 0): each weight ``w`` as signed
+    base-256 digits, ``w = d0 + 256 * d1 + 65536 * d2`` with each ``d`` in ``[-128, 127]`` (any
+    ``|w| < 2**23 - 2**15``; Pillow's are at most ``2**22``), digit ``k`` of a word's four taps
+    packed as the bytes of ``digits[m, k]``; the last word ends at the last tap (its first
+    ``4 * words - taps`` digits zero), as :func:`_word_weights` lays them out."""
+    words, taps = digits.shape[0], weight.shape[0]
+    digits[:] = 0
+    if words == 0:
+        return
+    lead = 4 * words - taps
+    for t in range(taps):
+        at = t if t < 4 * (words - 1) else t + lead
+        rest = np.int64(weight[t])
+        for k in range(3):
+            digit = ((rest + 128) & 255) - 128
+            digits[at // 4, k] |= np.uint32((digit & 255) << (8 * (at % 4)))
+            rest = (rest - digit) >> 8
+
+
+def _digit_blocks(
+    builder: Any,
+    blocks: Any,
+    words: Any,
+    lead: Any,
+    digit: Any,
+    load: Any,
+    dst: Any,
+    order: list[int] | None,
+) -> None:
+    """Emits ``dst[x] = clip8(sum_t w[t] * sample(t, x))`` (:func:`_store`'s rounding) for the
+    ``x < 32 * blocks`` outputs, uint8 at ``i8* dst``, by ``vpdpbusd``: it multiplies the four
+    bytes of a uint32 word by four signed bytes and adds the four products to an int32 lane.
+    ``load(block, m, back)`` gives block ``block``'s 32 outputs' samples of taps ``4m - back ..
+    4m - back + 3``, a word each, in four vectors of eight (``back`` is ``lead`` for the last
+    word, which ends at the last tap, else 0); ``i32* digit``: the taps as :func:`_tap_digits`;
+    ``order``: how the packs at the end put the outputs in place. Each word's three digit
+    products are three instructions for eight outputs, summed as ``s0 + ((s1 + (s2 << 8)) <<
+    8)`` once per block: exact (int32, no overflow: Pillow's sums stay below ``2**31``). Four
+    vectors per block: each ``vpdpbusd`` adds to its sum (5 cycles' latency), and one vector's
+    15 in a row waited on each other."""
+    i32, i64 = ir.IntType(32), ir.IntType(64)
+    vector = ir.VectorType(i32, _DIGIT_LANES)
+
+    def constant(value):
+        return ir.Constant(i64, value)
+
+    def lanes(value):
+        return ir.Constant(vector, [ir.Constant(i32, value)] * _DIGIT_LANES)
+
+    last = builder.sub(words, constant(1))
+    zero, one, eight = lanes(0), lanes(1), lanes(8)
+    bits = lanes(PIL_PRECISION_BITS - 1)
+    kind = ir.FunctionType(vector, [vector] * 3)
+    dot = cgutils.get_or_insert_function(builder.module, kind, "llvm.x86.avx512.vpdpbusd.256")
+    before = builder.block
+    block_loop = builder.append_basic_block("digit_blocks")
+    word_loop = builder.append_basic_block("digit_words")
+    block_end = builder.append_basic_block("digit_block_end")
+    done = builder.append_basic_block("digit_done")
+    builder.cbranch(builder.icmp_signed(">", blocks, constant(0)), block_loop, done)
+    builder.position_at_end(block_loop)
+    block = builder.phi(i64)
+    block.add_incoming(constant(0), before)
+    builder.branch(word_loop)
+    builder.position_at_end(word_loop)
+    m = builder.phi(i64)
+    m.add_incoming(constant(0), block_loop)
+    sums = [[builder.phi(vector) for _ in range(3)] for _ in range(_DIGIT_VECTORS)]
+    for sum_ in (s for vector_sums in sums for s in vector_sums):
+        sum_.add_incoming(zero, block_loop)
+    back = builder.select(builder.icmp_signed("==", m, last), lead, constant(0))
+    weights = []
+    for k in range(3):
+        at = builder.add(builder.mul(m, constant(3)), constant(k))
+        weights.append(_splat(builder, vector, builder.load(builder.gep(digit, [at]))))
+    loaded = load(block, m, back)
+    sums_next = [
+        [builder.call(dot, [sums[v][k], loaded[v], weights[k]]) for k in range(3)]
+        for v in range(_DIGIT_VECTORS)
+    ]
+    m_next = builder.add(m, constant(1))
+    m.add_incoming(m_next, word_loop)
+    for v in range(_DIGIT_VECTORS):
+        for k in range(3):
+            sums[v][k].add_incoming(sums_next[v][k], word_loop)
+    builder.cbranch(builder.icmp_signed("<", m_next, words), word_loop, block_end)
+    builder.position_at_end(block_end)
+    rounded = []
+    for v in range(_DIGIT_VECTORS):
+        s0, s1, s2 = sums_next[v]
+        total = builder.add(s0, builder.shl(builder.add(s1, builder.shl(s2, eight)), eight))
+        rounded.append(builder.ashr(builder.add(builder.ashr(total, bits), one), one))
+    # Clamped to [0, 255] by the saturating packs (int32 -> int16 -> uint8), which work within
+    # 16-byte halves: vectors v0..v3 come out as 4-byte groups v0 0-3, v1 0-3, v2 0-3, v3 0-3,
+    # v0 4-7, v1 4-7, v2 4-7, v3 4-7; ``order`` (where given) puts those groups in place.
+    short = ir.VectorType(ir.IntType(16), 2 * _DIGIT_LANES)
+    pixels = ir.VectorType(ir.IntType(8), _DIGIT_BLOCK)
+    to_short = ir.FunctionType(short, [vector, vector])
+    to_pixels = ir.FunctionType(pixels, [short, short])
+    packs = cgutils.get_or_insert_function(builder.module, to_short, "llvm.x86.avx2.packssdw")
+    packus = cgutils.get_or_insert_function(builder.module, to_pixels, "llvm.x86.avx2.packuswb")
+    halves = [builder.call(packs, rounded[v : v + 2]) for v in (0, 2)]
+    packed = builder.call(packus, halves)
+    if order is not None:
+        groups = builder.bitcast(packed, vector)
+        mask = ir.Constant(vector, [ir.Constant(i32, g) for g in order])
+        packed = builder.bitcast(builder.shuffle_vector(groups, groups, mask), pixels)
+    at = builder.gep(dst, [builder.mul(block, constant(_DIGIT_BLOCK))])
+    builder.store(packed, builder.bitcast(at, pixels.as_pointer()), align=1)
+    block_next = builder.add(block, constant(1))
+    block.add_incoming(block_next, block_end)
+    builder.cbranch(builder.icmp_signed("<", block_next, blocks), block_loop, done)
+    builder.position_at_end(done)
+
+
+def _interleave_mask(count: int) -> Any:
+    """A shuffle mask that interleaves two vectors of ``count`` lanes: ``a0 b0 a1 b1 ...``."""
+    i32 = ir.IntType(32)
+    lanes = [ir.Constant(i32, j // 2 + (j % 2) * count) for j in range(2 * count)]
+    return ir.Constant(ir.VectorType(i32, 2 * count), lanes)
 
 
 @intrinsic
 def _digit_pixels(typingctx, planes, c, first, digits, lead, x0, blocks, out):
-    """``out[c, x] = clip8(sum_t w[t] * planes[c, first + 4 * x + t])`` (:func:`_store`) for
-    ``x0 <= x < x0 + 32 * blocks``, uint8: the sums of :func:`_byte_taps` (``digits``: its
-    weights as :func:`_word_digits`) by ``vpdpbusd``, which multiplies the four bytes of each
-    uint32 word by four signed bytes and adds the four products to an int32 lane: output
-    ``x``'s taps ``4m .. 4m + 3`` are the bytes of word ``x`` of the plane read from ``first +
-    4m`` on, so each word's three digit products are three instructions for eight outputs,
-    summed as ``s0 + ((s1 + (s2 << 8)) << 8)`` once per block. Exact (int32, no overflow:
-    Pillow's sums stay below ``2**31``). LLVM IR because numba has no such instruction;
-    compiled only where :data:`_VNNI` (never called elsewhere). Four vectors of sums per block:
-    each ``vpdpbusd`` adds to its sum (5 cycles' latency), and one vector's 15 in a row waited
-    on each other. uint8 RGB 2048^2 /4 Pillow-exact, the taps alone: 0.36 ns per output (with
-    the int32 sums stored), :func:`_byte_taps` (shifts and 32-bit multiplies) 1.24."""
+    """``out[c, x] = clip8(sum_t w[t] * planes[c, first + 4 * x + t])`` for ``x0 <= x < x0 +
+    32 * blocks`` (uint8; ``digits``: the taps as :func:`_tap_digits`): :func:`_byte_taps`'
+    sums by :func:`_digit_blocks`, output ``x``'s taps ``4m .. 4m + 3`` the bytes of word ``x``
+    of the plane read from ``first + 4m`` on. LLVM IR because numba has no such instruction;
+    compiled only where :data:`_VNNI` (never called elsewhere). uint8 RGB 2048^2 /4
+    Pillow-exact, the taps alone: 0.36 ns per output (int32 sums stored), :func:`_byte_taps`
+    (shifts and 32-bit multiplies) 1.24."""
     integers = (types.int64,) * 3
     signature = types.void(planes, types.int64, types.int64, digits, *integers, out)
-    i32, i64 = ir.IntType(32), ir.IntType(64)
-    vector = ir.VectorType(i32, _DIGIT_LANES)
 
     def codegen(context, builder, sig, args):
         if not _VNNI:
@@ -1311,75 +1412,95 @@ def _digit_pixels(typingctx, planes, c, first, digits, lead, x0, blocks, out):
         digits_array = context.make_array(sig.args[3])(context, builder, args[3])
         out_array = context.make_array(sig.args[7])(context, builder, args[7])
         c_, first_, lead_, x0_, blocks_ = args[1], args[2], args[4], args[5], args[6]
-
-        def constant(value):
-            return ir.Constant(i64, value)
-
-        def lanes(value):
-            return ir.Constant(vector, [ir.Constant(i32, value)] * _DIGIT_LANES)
-
-        first_sample = builder.add(first_, builder.mul(x0_, constant(4)))
+        i64 = ir.IntType(64)
+        vector = ir.VectorType(ir.IntType(32), _DIGIT_LANES)
+        first_sample = builder.add(first_, builder.mul(x0_, ir.Constant(i64, 4)))
         src = _row_bytes(builder, planes_array, c_, first_sample)
-        dst = _row_bytes(builder, out_array, c_, x0_)
-        digit = builder.bitcast(digits_array.data, i32.as_pointer())
+
+        def load(block, m, back):
+            at = builder.sub(builder.mul(m, ir.Constant(i64, 4)), back)
+            at = builder.add(at, builder.mul(block, ir.Constant(i64, 4 * _DIGIT_BLOCK)))
+            vectors = []
+            for v in range(_DIGIT_VECTORS):
+                word_at = builder.gep(src, [builder.add(at, ir.Constant(i64, 32 * v))])
+                word_vector = builder.bitcast(word_at, vector.as_pointer())
+                vectors.append(builder.load(word_vector, align=1))
+            return vectors
+
+        digit = builder.bitcast(digits_array.data, ir.IntType(32).as_pointer())
         words = builder.extract_value(digits_array.shape, 0)
-        last = builder.sub(words, constant(1))
-        zero, one, eight, full = lanes(0), lanes(1), lanes(8), lanes(255)
-        bits = lanes(PIL_PRECISION_BITS - 1)
-        pixel_vector = ir.VectorType(ir.IntType(8), _DIGIT_LANES)
-        kind = ir.FunctionType(vector, [vector] * 3)
-        dot = cgutils.get_or_insert_function(builder.module, kind, "llvm.x86.avx512.vpdpbusd.256")
-        before = builder.block
-        block_loop = builder.append_basic_block("digit_blocks")
-        word_loop = builder.append_basic_block("digit_words")
-        block_end = builder.append_basic_block("digit_block_end")
-        done = builder.append_basic_block("digit_done")
-        builder.cbranch(builder.icmp_signed(">", blocks_, constant(0)), block_loop, done)
-        builder.position_at_end(block_loop)
-        block = builder.phi(i64)
-        block.add_incoming(constant(0), before)
-        builder.branch(word_loop)
-        builder.position_at_end(word_loop)
-        m = builder.phi(i64)
-        m.add_incoming(constant(0), block_loop)
-        sums = [[builder.phi(vector) for _ in range(3)] for _ in range(_DIGIT_VECTORS)]
-        for sum_ in (s for vector_sums in sums for s in vector_sums):
-            sum_.add_incoming(zero, block_loop)
-        # The last word ends at the last tap (starts ``lead`` samples early).
-        back = builder.select(builder.icmp_signed("==", m, last), lead_, constant(0))
-        column = builder.mul(block, constant(4 * _DIGIT_BLOCK))
-        at = builder.add(column, builder.sub(builder.mul(m, constant(4)), back))
-        weights = []
-        for k in range(3):
-            at_digit = builder.add(builder.mul(m, constant(3)), constant(k))
-            packed = builder.load(builder.gep(digit, [at_digit]))
-            weights.append(_splat(builder, vector, packed))
-        sums_next = []
-        for v in range(_DIGIT_VECTORS):
-            word_at = builder.gep(src, [builder.add(at, constant(4 * _DIGIT_LANES * v))])
-            word = builder.load(builder.bitcast(word_at, vector.as_pointer()), align=1)
-            sums_next.append([builder.call(dot, [sums[v][k], word, weights[k]]) for k in range(3)])
-        m_next = builder.add(m, constant(1))
-        m.add_incoming(m_next, word_loop)
-        for v in range(_DIGIT_VECTORS):
-            for k in range(3):
-                sums[v][k].add_incoming(sums_next[v][k], word_loop)
-        builder.cbranch(builder.icmp_signed("<", m_next, words), word_loop, block_end)
-        builder.position_at_end(block_end)
-        for v in range(_DIGIT_VECTORS):
-            s0, s1, s2 = sums_next[v]
-            total = builder.add(s0, builder.shl(builder.add(s1, builder.shl(s2, eight)), eight))
-            # Pillow's clip8, as :func:`_store`: ((sum >> 21) + 1) >> 1 clamped to [0, 255].
-            rounded = builder.ashr(builder.add(builder.ashr(total, bits), one), one)
-            rounded = builder.select(builder.icmp_signed("<", rounded, zero), zero, rounded)
-            rounded = builder.select(builder.icmp_signed(">", rounded, full), full, rounded)
-            x = builder.add(builder.mul(block, constant(_DIGIT_BLOCK)), constant(_DIGIT_LANES * v))
-            pixels = builder.bitcast(builder.gep(dst, [x]), pixel_vector.as_pointer())
-            builder.store(builder.trunc(rounded, pixel_vector), pixels, align=1)
-        block_next = builder.add(block, constant(1))
-        block.add_incoming(block_next, block_end)
-        builder.cbranch(builder.icmp_signed("<", block_next, blocks_), block_loop, done)
-        builder.position_at_end(done)
+        dst = _row_bytes(builder, out_array, c_, x0_)
+        _digit_blocks(builder, blocks_, words, lead_, digit, load, dst, [0, 4, 1, 5, 2, 6, 3, 7])
+        return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@intrinsic
+def _digit_rows(typingctx, src, s, digits, r, lead, x0, blocks, out):
+    """``out[r, x] = clip8(sum_t w[t] * src[s + t, x])`` for ``x0 <= x < x0 + 32 * blocks``
+    (uint8; ``digits[r]``: the taps as :func:`_tap_digits`, at least 4): the vertical pass of
+    Pillow's path by :func:`_digit_blocks`, each word's four rows' 32 bytes transposed into
+    words (byte and word interleaves). Compiled only where :data:`_VNNI`."""
+    integers = (types.int64,) * 3
+    signature = types.void(src, types.int64, digits, types.int64, *integers, out)
+
+    def codegen(context, builder, sig, args):
+        if not _VNNI:
+            return context.get_dummy_value()
+        src_array = context.make_array(sig.args[0])(context, builder, args[0])
+        digits_array = context.make_array(sig.args[2])(context, builder, args[2])
+        out_array = context.make_array(sig.args[7])(context, builder, args[7])
+        s_, r_, lead_, x0_, blocks_ = args[1], args[3], args[4], args[5], args[6]
+        i32, i64 = ir.IntType(32), ir.IntType(64)
+        stride = builder.extract_value(src_array.strides, 0)
+        top = _row_bytes(builder, src_array, s_, x0_)
+        row_bytes = ir.VectorType(ir.IntType(8), _DIGIT_BLOCK)
+        pair_kind = ir.VectorType(ir.IntType(16), 2 * _DIGIT_LANES)
+        word_kind = ir.VectorType(i32, _DIGIT_LANES)
+
+        def unpack(a, b, count, high):
+            """x86's ``unpack{lo,hi}``: the low (high) halves of each 16-byte half of ``a`` and
+            ``b`` (``count`` lanes) interleaved."""
+            lanes, step = count // 2, count // 4
+            mask = [
+                half * lanes + j // 2 + (j % 2) * count + (step if high else 0)
+                for half in range(2)
+                for j in range(lanes)
+            ]
+            lanes_mask = ir.Constant(ir.VectorType(i32, count), [ir.Constant(i32, k) for k in mask])
+            return builder.shuffle_vector(a, b, lanes_mask)
+
+        def load(block, m, back):
+            row = builder.sub(builder.mul(m, ir.Constant(i64, 4)), back)
+            column = builder.mul(block, ir.Constant(i64, _DIGIT_BLOCK))
+            at = builder.gep(top, [builder.add(builder.mul(row, stride), column)])
+            rows = []
+            for k in range(4):
+                row_at = builder.gep(at, [builder.mul(stride, ir.Constant(i64, k))])
+                rows.append(builder.load(builder.bitcast(row_at, row_bytes.as_pointer()), align=1))
+            # Each column's four bytes by byte and word unpacks (one instruction each, within
+            # 16-byte halves: the vectors hold columns 0-3 and 16-19, 4-7 and 20-23, 8-11 and
+            # 24-27, 12-15 and 28-31, which the packs at the end put back in order). Lane
+            # crossing shuffles (vpermt2b / vpermt2w) ran as slow as the 32-bit multiplies.
+            vectors = []
+            for high in (False, True):
+                pairs = [
+                    builder.bitcast(unpack(rows[k], rows[k + 1], _DIGIT_BLOCK, high), pair_kind)
+                    for k in (0, 2)
+                ]
+                for high_words in (False, True):
+                    words = unpack(pairs[0], pairs[1], 2 * _DIGIT_LANES, high_words)
+                    vectors.append(builder.bitcast(words, word_kind))
+            return vectors
+
+        digit_rows = builder.bitcast(digits_array.data, ir.IntType(8).as_pointer())
+        digit_step = builder.extract_value(digits_array.strides, 0)
+        digit_row = builder.gep(digit_rows, [builder.mul(r_, digit_step)])
+        digit = builder.bitcast(digit_row, ir.IntType(32).as_pointer())
+        words = builder.extract_value(digits_array.shape, 1)
+        dst = _row_bytes(builder, out_array, r_, x0_)
+        _digit_blocks(builder, blocks_, words, lead_, digit, load, dst, None)
         return context.get_dummy_value()
 
     return signature, codegen
@@ -1795,7 +1916,20 @@ def _vertical_into(rows, y0, start, weight, fixed, limit, acc, stream, dst):
         and weight.shape[1] in (2, 4)
         and _streams(rows, weight, dst)
     )
+    # Pillow's path where :data:`_VNNI`: more than 4 taps by :func:`_digit_rows`.
+    taps, width = weight.shape[1], dst.shape[1]
+    words = -(-taps // 4)
+    by_digits = _VNNI and fixed is not None and taps > 4 and width >= _DIGIT_BLOCK
+    digits = np.empty((dst.shape[0] if by_digits else 0, words, 3), np.uint32)
+    for r in range(digits.shape[0]):
+        _tap_digits(weight[r], digits[r])
+    blocks, lead = width // _DIGIT_BLOCK, 4 * words - taps
     for r in range(dst.shape[0]):
+        if by_digits:  # a last block overlapping the one before where 32 does not divide
+            _digit_rows(rows, start[r] - y0, digits, r, lead, 0, blocks, dst)
+            if width % _DIGIT_BLOCK:
+                _digit_rows(rows, start[r] - y0, digits, r, lead, width - _DIGIT_BLOCK, 1, dst)
+            continue
         if streamed:  # no view of the row (see _streamed_rows)
             total += _taps_streamed(rows, start[r] - y0, weight, r, dst, r)
             continue
