@@ -616,6 +616,42 @@ def test_digit_rows_sum_every_row_once(taps, width) -> None:
     np.testing.assert_array_equal(out, np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255))
 
 
+@pytest.mark.skipif(not compiled._VBMI, reason="no VBMI/VNNI here")
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3"])
+def test_pil_uint8_windows_by_byte_permutes(astronaut, camera, method) -> None:
+    """Pillow's horizontal pass where each output's window is its own (any factor down to ~/8:
+    /2, /3, /8, non-integer; gray, RGB, RGBA) runs ``_windowed`` (eight outputs' four taps
+    picked out of 64 bytes, their own weights' digits) where its windows have more than 4 taps,
+    bit-exact to Pillow; /4 keeps the bytes of words, widths too narrow for 64-byte windows
+    the lanes."""
+    for width, out_w, channels, expected in [
+        (512, 256, 3, True), (512, 170, 3, True), (512, 64, 1, True), (512, 300, 4, True),
+        (512, 128, 3, False), (60, 20, 3, False),
+    ]:
+        taps = resize_module._pil_fixed_point(
+            make_plan("pil", method, (Axis(width, out_w, None),), True, False).taps[0]
+        )
+        start, weight = compiled.windows(taps, width, np.dtype(np.int32))
+        poly = compiled.phases(taps, width, np.dtype(np.int32))
+        tables = compiled._window_tables(start, weight, width, poly, channels, True)
+        runs = expected and weight.shape[1] > 4  # 4 taps or fewer: their own loops
+        assert (tables[0].shape[0] > 0) == runs, (width, out_w, channels)
+    sizes = [(80, 96), (53, 64), (20, 24), (100, 77), (40, 150)]
+    for img in (astronaut, camera):
+        for size in sizes:
+            want = np.asarray(Image.fromarray(img).resize(size[::-1], PIL_FILTERS[method]))
+            got = resamplers.resize(img, size=size, method=method, compat="pil")
+            np.testing.assert_array_equal(got, want)
+    # RGBA: Pillow premultiplies the colours by alpha; ours keeps channels apart, so its four
+    # channels equal the RGB and the gray results.
+    rgba = np.concatenate([astronaut, astronaut[..., 1:2]], axis=2)
+    for size in sizes:
+        got = resamplers.resize(rgba, size=size, method=method, compat="pil")
+        rgb = resamplers.resize(astronaut, size=size, method=method, compat="pil")
+        alpha = resamplers.resize(rgba[..., 3].copy(), size=size, method=method, compat="pil")
+        np.testing.assert_array_equal(got, np.concatenate([rgb, alpha[..., None]], axis=2))
+
+
 # A Haswell-class CPU for numba (AVX2, no VNNI): the kernels' fallbacks, compiled in a child.
 _NO_VNNI = {
     "NUMBA_CPU_NAME": "haswell",

@@ -29,12 +29,16 @@ Floats, and integer images rounded once at the end, take the cheaper order (``re
 float sums); either way a block of output rows runs both passes while its intermediate is in
 cache. ``compat="pil"`` on uint8 runs Pillow's order and
 arithmetic: horizontal pass first, int32 sums of 22-bit fixed-point weights, rounded and clipped
-to uint8 between the passes: bit-exact to the tensor engine and to Pillow. The kernels are
-serial and release the GIL: the caller and ``torch.get_num_threads() - 1`` threads of a small
-pool claim a call's blocks one at a time. Nearest-neighbour sampling (:func:`gather`) moves
-pixels as bytes, whatever their dtype and channels: each output row gathers from one input row
-or copies the row before, and x2 widths double each pixel in a vectorized loop. ``resize``
-imports this module on first use, and does without it where numba is missing.
+to uint8 between the passes: bit-exact to the tensor engine and to Pillow. Where the CPU has
+256-bit VNNI (:data:`_VNNI`), its sums of more than 4 taps along the rows at /4 and down the
+columns run as ``vpdpbusd`` (four bytes times four signed bytes, summed into an int32 lane) on
+the weights' base-256 digits (:func:`_digit_blocks`, LLVM IR); elsewhere as 32-bit multiplies.
+The kernels are serial and release the GIL: the caller and ``torch.get_num_threads() - 1``
+threads of a small pool claim a call's blocks one at a time. Nearest-neighbour sampling
+(:func:`gather`) moves pixels as bytes, whatever their dtype and channels: each output row
+gathers from one input row or copies the row before, and x2 widths double each pixel in a
+vectorized loop. ``resize`` imports this module on first use, and does without it where numba
+is missing.
 """
 
 from __future__ import annotations
@@ -120,19 +124,23 @@ _LITTLE_ENDIAN = sys.byteorder == "little"  # :func:`_byte_taps` reads samples a
 _DIGIT_LANES = 8
 _DIGIT_VECTORS = 4
 _DIGIT_BLOCK = _DIGIT_LANES * _DIGIT_VECTORS
+# The 4-byte groups of the packs of four vectors of eight consecutive outputs, in output order.
+_IN_ORDER = [0, 4, 1, 5, 2, 6, 3, 7]
 
 
-def _compiles_vnni() -> bool:
-    """Whether numba compiles for an x86 CPU with 256-bit VNNI (``vpdpbusd``: AVX-VNNI, or
-    AVX512-VNNI with AVX512VL): the features numba's target machine was given, host or not."""
+def _compiled_features() -> set[str]:
+    """The CPU features numba's target machine was given (host or not), ``"+avx2"`` and the
+    like; none off x86."""
     from numba.core.registry import cpu_target
 
     codegen = cpu_target.target_context.codegen()
-    features = set(getattr(codegen, "_tm_features", "").split(","))
-    return _X86 and ("+avxvnni" in features or {"+avx512vnni", "+avx512vl"} <= features)
+    return set(getattr(codegen, "_tm_features", "").split(",")) if _X86 else set()
 
 
-_VNNI = _compiles_vnni()
+# 256-bit VNNI (``vpdpbusd``: AVX-VNNI, or AVX512-VNNI with AVX512VL) ...
+_VNNI = "+avxvnni" in _compiled_features() or {"+avx512vnni", "+avx512vl"} <= _compiled_features()
+# ... and byte permutes across two 32-byte vectors (``vpermi2b``: AVX512-VBMI with VL).
+_VBMI = _VNNI and {"+avx512vbmi", "+avx512vl"} <= _compiled_features()
 
 
 @lru_cache(maxsize=256)
@@ -1114,7 +1122,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
     uint32 words. ``buffers``: :func:`_buffers`."""
     info, which, offset, p_weight = poly
     phases, step, count = info[0], info[1], info[3]
-    planes, sub, phase_out, lanes, out_lanes = buffers
+    planes, sub, phase_out, lanes, out_lanes, _ = buffers
     lo, hi = _interior(info)
     span = rows.shape[1] // (step * channels)  # the step divides the width (in / gcd(in, out))
     group = _group_rows(rows.shape[1], rows.itemsize)
@@ -1295,18 +1303,19 @@ def _digit_blocks(
     blocks: Any,
     words: Any,
     lead: Any,
-    digit: Any,
+    weights: Any,
     load: Any,
-    dst: Any,
+    place: Any,
     order: list[int] | None,
 ) -> None:
-    """Emits ``dst[x] = clip8(sum_t w[t] * sample(t, x))`` (:func:`_store`'s rounding) for the
-    ``x < 32 * blocks`` outputs, uint8 at ``i8* dst``, by ``vpdpbusd``: it multiplies the four
-    bytes of a uint32 word by four signed bytes and adds the four products to an int32 lane.
-    ``load(block, m, back)`` gives block ``block``'s 32 outputs' samples of taps ``4m - back ..
-    4m - back + 3``, a word each, in four vectors of eight (``back`` is ``lead`` for the last
-    word, which ends at the last tap, else 0); ``i32* digit``: the taps as :func:`_tap_digits`;
-    ``order``: how the packs at the end put the outputs in place. Each word's three digit
+    """Emits ``clip8(sum_t w[t] * sample(t, x))`` (:func:`_store`'s rounding) for ``blocks``
+    blocks of 32 outputs, uint8, by ``vpdpbusd``: it multiplies the four bytes of a uint32 word
+    by four signed bytes and adds the four products to an int32 lane. ``load(block, m, back)``
+    gives a block's outputs' samples of taps ``4m - back .. 4m - back + 3``, a word each, in
+    four vectors of eight (``back`` is ``lead`` for the last word, which ends at the last tap,
+    else 0); ``weights(block, m)`` the three digit vectors (:func:`_tap_digits`) of each;
+    ``place(block)`` the ``i8*`` where its 32 outputs go; ``order``: how the packs at the end
+    put the outputs in place. Each word's three digit
     products are three instructions for eight outputs, summed as ``s0 + ((s1 + (s2 << 8)) <<
     8)`` once per block: exact (int32, no overflow: Pillow's sums stay below ``2**31``). Four
     vectors per block: each ``vpdpbusd`` adds to its sum (5 cycles' latency), and one vector's
@@ -1342,13 +1351,10 @@ def _digit_blocks(
     for sum_ in (s for vector_sums in sums for s in vector_sums):
         sum_.add_incoming(zero, block_loop)
     back = builder.select(builder.icmp_signed("==", m, last), lead, constant(0))
-    weights = []
-    for k in range(3):
-        at = builder.add(builder.mul(m, constant(3)), constant(k))
-        weights.append(_splat(builder, vector, builder.load(builder.gep(digit, [at]))))
+    digits = weights(block, m)
     loaded = load(block, m, back)
     sums_next = [
-        [builder.call(dot, [sums[v][k], loaded[v], weights[k]]) for k in range(3)]
+        [builder.call(dot, [sums[v][k], loaded[v], digits[v][k]]) for k in range(3)]
         for v in range(_DIGIT_VECTORS)
     ]
     m_next = builder.add(m, constant(1))
@@ -1378,12 +1384,32 @@ def _digit_blocks(
         groups = builder.bitcast(packed, vector)
         mask = ir.Constant(vector, [ir.Constant(i32, g) for g in order])
         packed = builder.bitcast(builder.shuffle_vector(groups, groups, mask), pixels)
-    at = builder.gep(dst, [builder.mul(block, constant(_DIGIT_BLOCK))])
-    builder.store(packed, builder.bitcast(at, pixels.as_pointer()), align=1)
+    builder.store(packed, builder.bitcast(place(block), pixels.as_pointer()), align=1)
     block_next = builder.add(block, constant(1))
     block.add_incoming(block_next, block_end)
     builder.cbranch(builder.icmp_signed("<", block_next, blocks), block_loop, done)
     builder.position_at_end(done)
+
+
+def _shared_digits(builder: Any, digit: Any) -> Any:
+    """:func:`_digit_blocks`' ``weights`` where every output has the same taps, ``i32*
+    digit`` (``(words, 3)``, :func:`_tap_digits`): word ``m``'s three digits in every lane."""
+    i64 = ir.IntType(64)
+    vector = ir.VectorType(ir.IntType(32), _DIGIT_LANES)
+
+    def weights(block, m):
+        shared = []
+        for k in range(3):
+            at = builder.add(builder.mul(m, ir.Constant(i64, 3)), ir.Constant(i64, k))
+            shared.append(_splat(builder, vector, builder.load(builder.gep(digit, [at]))))
+        return [shared] * _DIGIT_VECTORS
+
+    return weights
+
+
+def _consecutive(builder: Any, dst: Any) -> Any:
+    """:func:`_digit_blocks`' ``place`` where block ``b``'s outputs are ``dst[32 * b:]``."""
+    return lambda block: builder.gep(dst, [builder.mul(block, ir.Constant(ir.IntType(64), 32))])
 
 
 def _interleave_mask(count: int) -> Any:
@@ -1430,7 +1456,8 @@ def _digit_pixels(typingctx, planes, c, first, digits, lead, x0, blocks, out):
         digit = builder.bitcast(digits_array.data, ir.IntType(32).as_pointer())
         words = builder.extract_value(digits_array.shape, 0)
         dst = _row_bytes(builder, out_array, c_, x0_)
-        _digit_blocks(builder, blocks_, words, lead_, digit, load, dst, [0, 4, 1, 5, 2, 6, 3, 7])
+        weights, place = _shared_digits(builder, digit), _consecutive(builder, dst)
+        _digit_blocks(builder, blocks_, words, lead_, weights, load, place, _IN_ORDER)
         return context.get_dummy_value()
 
     return signature, codegen
@@ -1500,10 +1527,155 @@ def _digit_rows(typingctx, src, s, digits, r, lead, x0, blocks, out):
         digit = builder.bitcast(digit_row, ir.IntType(32).as_pointer())
         words = builder.extract_value(digits_array.shape, 1)
         dst = _row_bytes(builder, out_array, r_, x0_)
-        _digit_blocks(builder, blocks_, words, lead_, digit, load, dst, None)
+        weights, place = _shared_digits(builder, digit), _consecutive(builder, dst)
+        _digit_blocks(builder, blocks_, words, lead_, weights, load, place, None)
         return context.get_dummy_value()
 
     return signature, codegen
+
+
+@njit(cache=True)
+def _window_tables(h_start, h_weight, width, poly, channels, fixed):
+    """The horizontal pass by :func:`_window_pixels` (Pillow's uint8 windows of more than 4
+    taps, where :data:`_VBMI`, rows of at least ``taps + 60`` pixels and 32 outputs, and where
+    each eight outputs' windows start within 60 bytes: downscales by up to ~8, any factor; not
+    the /4 that :func:`_byte_taps` reads as words): per block of 32 outputs (the last one
+    overlapping the one before) its first output, and per eight of them the first sample of
+    the 64 bytes that hold their windows' first words (``bases``; the later words' 64 bytes
+    follow 4 samples on), the byte of those 64 that starts each output's four taps
+    (``index``), and their weights' digits (``digits[block, m, k, v, lane]``:
+    :func:`_tap_digits`); with the samples of one row per channel and the outputs of one
+    row per channel; all empty where it does not apply."""
+    n, taps = h_weight.shape
+    words = -(-taps // 4)
+    lead = 4 * words - taps
+    blocks = -(-n // _DIGIT_BLOCK)
+    applies = (
+        _VBMI
+        and fixed is not None
+        and taps > 4
+        and n >= _DIGIT_BLOCK
+        and width >= taps + 60
+        and not (poly[0][3] > 0 and _samples_in_words(poly, channels, 1))
+    )
+    if applies:
+        for x in range(0, n - 7):
+            first = h_start[x : x + 8].min()
+            if h_start[x : x + 8].max() - min(first, width - taps - 60) > 60:
+                applies = False
+    if not applies:
+        blocks = 0
+    firsts = np.empty(blocks, np.int64)
+    bases = np.empty((blocks, _DIGIT_VECTORS), np.int64)
+    index = np.empty((blocks, _DIGIT_VECTORS, _DIGIT_BLOCK), np.uint8)
+    digits = np.empty((blocks, words, 3, _DIGIT_VECTORS, _DIGIT_LANES), np.uint32)
+    one = np.empty((words, 3), np.uint32)
+    for b in range(blocks):
+        firsts[b] = min(b * _DIGIT_BLOCK, n - _DIGIT_BLOCK)
+        for v in range(_DIGIT_VECTORS):
+            x = firsts[b] + v * _DIGIT_LANES
+            # The last word's 64 bytes end inside the row.
+            base = min(h_start[x : x + _DIGIT_LANES].min(), width - taps - 60)
+            bases[b, v] = base
+            for lane in range(_DIGIT_LANES):
+                for j in range(4):
+                    index[b, v, 4 * lane + j] = h_start[x + lane] - base + j
+                _tap_digits(h_weight[x + lane], one)
+                digits[b, :, :, v, lane] = one
+    planes = np.empty((channels if blocks > 0 and channels > 1 else 0, width), np.uint8)
+    pixels = np.empty((channels if blocks > 0 and channels > 1 else 0, n), np.uint8)
+    return firsts, bases, index, digits, lead, planes, pixels
+
+
+@intrinsic
+def _window_pixels(typingctx, planes, c, firsts, bases, index, digits, lead, out, o):
+    """``out[o, x] = clip8(sum_t w_x[t] * planes[c, start_x + t])`` for all the outputs ``x``
+    of a row, uint8, each with a window of its own (:func:`_window_tables`: ``firsts``,
+    ``bases``, ``index``, ``digits``, ``lead``) by :func:`_digit_blocks`: eight outputs' words
+    of four taps picked out of 64 bytes by one ``vpermi2b``, their own weights' digits in the
+    lanes. Compiled only where :data:`_VBMI`."""
+    integer = types.int64
+    signature = types.void(planes, integer, firsts, bases, index, digits, integer, out, integer)
+
+    def codegen(context, builder, sig, args):
+        if not _VBMI:
+            return context.get_dummy_value()
+        c_, lead_, o_ = args[1], args[6], args[8]
+        arrays = [
+            context.make_array(kind)(context, builder, value)
+            for kind, value in zip(sig.args, args, strict=True)
+            if isinstance(kind, types.Array)
+        ]
+        plane_array, firsts_array, bases_array, index_array, digits_array, out_array = arrays
+        i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+        window = ir.VectorType(i8, _DIGIT_BLOCK)
+        pointer = window.as_pointer()
+        vector = ir.VectorType(i32, _DIGIT_LANES)
+        kind = ir.FunctionType(window, [window] * 3)
+        permute = cgutils.get_or_insert_function(
+            builder.module, kind, "llvm.x86.avx512.vpermi2var.qi.256"
+        )
+        row = _row_bytes(builder, plane_array, c_, ir.Constant(i64, 0))
+        out_row = _row_bytes(builder, out_array, o_, ir.Constant(i64, 0))
+        firsts_at = builder.bitcast(firsts_array.data, i64.as_pointer())
+        bases_at = builder.bitcast(bases_array.data, i64.as_pointer())
+        index_at = builder.bitcast(index_array.data, window.as_pointer())
+        digits_at = builder.bitcast(digits_array.data, vector.as_pointer())
+        words = builder.extract_value(digits_array.shape, 1)
+        blocks = builder.extract_value(firsts_array.shape, 0)
+
+        def constant(value):
+            return ir.Constant(i64, value)
+
+        def load(block, m, back):
+            vectors = []
+            for v in range(_DIGIT_VECTORS):
+                at = builder.add(builder.mul(block, constant(_DIGIT_VECTORS)), constant(v))
+                base = builder.load(builder.gep(bases_at, [at]))
+                start = builder.add(base, builder.sub(builder.mul(m, constant(4)), back))
+                halves = [
+                    builder.bitcast(builder.gep(row, [builder.add(start, constant(h))]), pointer)
+                    for h in (0, 32)
+                ]
+                low, high = (builder.load(half, align=1) for half in halves)
+                picks = builder.load(builder.gep(index_at, [at]))
+                taps = builder.call(permute, [low, picks, high])
+                vectors.append(builder.bitcast(taps, vector))
+            return vectors
+
+        def weights(block, m):
+            row_of = builder.add(builder.mul(block, words), m)
+            per_vector = [[None] * 3 for _ in range(_DIGIT_VECTORS)]
+            for k in range(3):
+                digit_row = builder.add(builder.mul(row_of, constant(3)), constant(k))
+                for v in range(_DIGIT_VECTORS):
+                    at = builder.add(builder.mul(digit_row, constant(_DIGIT_VECTORS)), constant(v))
+                    per_vector[v][k] = builder.load(builder.gep(digits_at, [at]))
+            return per_vector
+
+        def place(block):
+            return builder.gep(out_row, [builder.load(builder.gep(firsts_at, [block]))])
+
+        _digit_blocks(builder, blocks, words, lead_, weights, load, place, _IN_ORDER)
+        return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@njit(cache=True)
+def _windowed(rows, windows, channels, dst):
+    """``dst[r] = `` the horizontal pass of ``rows[r]`` (channels interleaved) by
+    :func:`_window_pixels`: each row split into one per channel first, and the channels'
+    outputs interleaved after (one channel: from the row into ``dst`` straight)."""
+    firsts, bases, index, digits, lead, planes, pixels = windows
+    for r in range(rows.shape[0]):
+        if channels == 1:
+            _window_pixels(rows, r, firsts, bases, index, digits, lead, dst, r)
+            continue
+        _deinterleave(rows[r], channels, planes)
+        for c in range(channels):
+            _window_pixels(planes, c, firsts, bases, index, digits, lead, pixels, c)
+        _interleave_pixels(pixels, pixels.shape[1], 1, None, dst[r])
 
 
 @njit(cache=True)
@@ -1669,13 +1841,15 @@ def _horizontal(rows, start, weight, channels, chunk, lanes, out_lanes, fixed, d
 
 
 @njit(cache=True)
-def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data_dtype):
-    """The horizontal pass's work arrays ``(planes, sub, phase_out, lanes, out_lanes)``: where
-    ``poly`` is periodic (:func:`_horizontal_phases`), one row per channel where the channels
-    are split, the deinterleaved input (in the input's ``data_dtype``: uint8 moves a quarter of
-    the bytes int32 would), the phase outputs (``dtype``) and the lanes of :func:`_horizontal`
-    for the border outputs; else only the lanes, for all the outputs."""
+def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data_dtype, fixed):
+    """The horizontal pass's work arrays ``(planes, sub, phase_out, lanes, out_lanes,
+    windows)``: where ``poly`` is periodic (:func:`_horizontal_phases`), one row per channel
+    where the channels are split, the deinterleaved input (in the input's ``data_dtype``: uint8
+    moves a quarter of the bytes int32 would), the phase outputs (``dtype``) and the lanes of
+    :func:`_horizontal` for the border outputs; else only the lanes, for all the outputs; and
+    the tables of :func:`_windowed` (empty where it does not run)."""
     phases, step, count = poly[0][0], poly[0][1], poly[0][3]
+    windows = _window_tables(h_start, h_weight, width, poly, channels, fixed)
     empty = np.empty((0, 0), dtype)
     empty_data = np.empty((0, 0), data_dtype)
     taps = h_weight.shape[1]
@@ -1692,7 +1866,7 @@ def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data
     lanes = np.empty((lanes_span * channels, block + _PAD), dtype)
     out_lanes = np.empty((chunk * channels, block + _PAD), dtype)
     if count == 0:
-        return empty_data, empty_data, empty, lanes, out_lanes
+        return empty_data, empty_data, empty, lanes, out_lanes, windows
     # A group's pixels per deinterleaved row and channel (none at unit step: the taps read the
     # rows in place), and per phase and channel (one channel's x2: its phases in one loop).
     group = _group_rows(width * channels, empty_data.itemsize)
@@ -1702,7 +1876,7 @@ def _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, data
     sub = np.empty((0 if whole and step == 1 else step * channels, size), data_dtype)
     fused = channels == 1 and _two_phases_apply(poly)
     phase_out = np.empty((0 if fused else phases * channels, size), dtype)
-    return planes, sub, phase_out, lanes, out_lanes
+    return planes, sub, phase_out, lanes, out_lanes, windows
 
 
 @njit(cache=True)
@@ -1729,11 +1903,14 @@ def _group_rows(row_values, itemsize):
 
 @njit(cache=True, fastmath=_FASTMATH)
 def _horizontal_any(rows, h_start, h_weight, poly, channels, chunk, buffers, fixed, dst):
-    """:func:`_horizontal_phases` where ``poly`` is periodic, else :func:`_horizontal`."""
-    if poly[0][3] > 0:
+    """:func:`_windowed` where its tables are not empty, else :func:`_horizontal_phases` where
+    ``poly`` is periodic, else :func:`_horizontal`."""
+    _, _, _, lanes, out_lanes, windows = buffers
+    if windows[0].shape[0] > 0:
+        _windowed(rows, windows, channels, dst)
+    elif poly[0][3] > 0:
         _horizontal_phases(rows, h_start, h_weight, channels, poly, chunk, buffers, fixed, dst)
     else:
-        _, _, _, lanes, out_lanes = buffers
         _horizontal(rows, h_start, h_weight, channels, chunk, lanes, out_lanes, fixed, dst, 0)
 
 
@@ -1762,7 +1939,7 @@ def _vertical_first(src, out, both, live, block, chunk, sums, limit, claimed, it
     # Work arrays once per thread, not once per block.
     dtype = v_weight.dtype
     mid_rows = np.empty((block, src.shape[2]), dtype)
-    buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, dtype)
+    buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, dtype, None)
     # Integer outputs: the block's float results, rounded while they are in cache.
     float_rows = np.empty((0 if limit is None else block, out.shape[2]), dtype)
     item = _claim(claimed)
@@ -1815,7 +1992,9 @@ def _horizontal_only(src, out, both, fixed, block, chunk, sums, limit, claimed, 
     channels = out.shape[2] // h_start.shape[0]
     width = src.shape[2] // channels
     dtype = h_weight.dtype
-    buffers = _buffers(width, h_start, h_weight, poly, channels, block, chunk, dtype, src.dtype)
+    buffers = _buffers(
+        width, h_start, h_weight, poly, channels, block, chunk, dtype, src.dtype, fixed
+    )
     float_rows = np.empty((0 if limit is None else block, out.shape[2]), dtype)
     item = _claim(claimed)
     while item < items:
@@ -1869,7 +2048,7 @@ def _horizontal_first(
     # more input rows than the ones before.
     mid_rows = _empty_mid(0, out_size, out, v_weight, limit)
     buffers = _buffers(
-        width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype, src.dtype
+        width, h_start, h_weight, poly, channels, block, chunk, h_weight.dtype, src.dtype, fixed
     )
     acc = np.empty(out_size, v_weight.dtype)
     item = _claim(claimed)
