@@ -1391,6 +1391,16 @@ def _digit_blocks(
     builder.position_at_end(done)
 
 
+def _array_args(context: Any, builder: Any, signature: Any, args: Any) -> list[Any]:
+    """An intrinsic's array arguments as numba's array structures (``data``, ``shape``,
+    ``strides``), in order."""
+    return [
+        context.make_array(kind)(context, builder, value)
+        for kind, value in zip(signature.args, args, strict=True)
+        if isinstance(kind, types.Array)
+    ]
+
+
 def _shared_digits(builder: Any, digit: Any) -> Any:
     """:func:`_digit_blocks`' ``weights`` where every output has the same taps, ``i32*
     digit`` (``(words, 3)``, :func:`_tap_digits`): word ``m``'s three digits in every lane."""
@@ -1434,9 +1444,7 @@ def _digit_pixels(typingctx, planes, c, first, digits, lead, x0, blocks, out):
     def codegen(context, builder, sig, args):
         if not _VNNI:
             return context.get_dummy_value()
-        planes_array = context.make_array(sig.args[0])(context, builder, args[0])
-        digits_array = context.make_array(sig.args[3])(context, builder, args[3])
-        out_array = context.make_array(sig.args[7])(context, builder, args[7])
+        planes_array, digits_array, out_array = _array_args(context, builder, sig, args)
         c_, first_, lead_, x0_, blocks_ = args[1], args[2], args[4], args[5], args[6]
         i64 = ir.IntType(64)
         vector = ir.VectorType(ir.IntType(32), _DIGIT_LANES)
@@ -1475,9 +1483,7 @@ def _digit_rows(typingctx, src, s, digits, r, lead, x0, blocks, out):
     def codegen(context, builder, sig, args):
         if not _VNNI:
             return context.get_dummy_value()
-        src_array = context.make_array(sig.args[0])(context, builder, args[0])
-        digits_array = context.make_array(sig.args[2])(context, builder, args[2])
-        out_array = context.make_array(sig.args[7])(context, builder, args[7])
+        src_array, digits_array, out_array = _array_args(context, builder, sig, args)
         s_, r_, lead_, x0_, blocks_ = args[1], args[3], args[4], args[5], args[6]
         i32, i64 = ir.IntType(32), ir.IntType(64)
         stride = builder.extract_value(src_array.strides, 0)
@@ -1601,11 +1607,7 @@ def _window_pixels(typingctx, planes, c, firsts, bases, index, digits, lead, out
         if not _VBMI:
             return context.get_dummy_value()
         c_, lead_, o_ = args[1], args[6], args[8]
-        arrays = [
-            context.make_array(kind)(context, builder, value)
-            for kind, value in zip(sig.args, args, strict=True)
-            if isinstance(kind, types.Array)
-        ]
+        arrays = _array_args(context, builder, sig, args)
         plane_array, firsts_array, bases_array, index_array, digits_array, out_array = arrays
         i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
         window = ir.VectorType(i8, _DIGIT_BLOCK)
