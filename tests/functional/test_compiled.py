@@ -594,6 +594,25 @@ def test_tap_digits_rebuild_each_weight(weight) -> None:
     np.testing.assert_array_equal(rebuilt, [[weight, 1, -2, 3], [0, 0, 5, -7]])
 
 
+def test_weights_beyond_three_digits_take_the_multiplies() -> None:
+    """A weight beyond three signed base-256 digits (a custom kernel's, four times Pillow's
+    largest) is summed by the 32-bit multiplies, not ``vpdpbusd``: the vertical pass still
+    equals NumPy in int64 (Pillow's ``clip8``)."""
+    limit = (1 << 23) - (1 << 15) - 129
+    assert compiled._fits_digits(np.array([limit, -limit], np.int32))
+    assert not compiled._fits_digits(np.array([limit + 1], np.int32))
+    gen = np.random.default_rng(5)
+    rows = gen.integers(0, 200, (12, 64), dtype=np.uint8)
+    weight = gen.integers(-1000, 1000, (4, 9)).astype(np.int32)
+    weight[:, 4] = limit + 40000  # sums stay within int32: 200 * 8.4e6 < 2**31
+    out, acc = np.zeros((4, 64), np.uint8), np.empty(64, np.int32)
+    compiled._vertical_into(rows, 0, np.arange(4), weight, True, None, acc, False, out)
+    windows = np.stack([rows[r : r + 9] for r in range(4)]).astype(np.int64)
+    sums = (windows * weight[:, :, None]).sum(axis=1)
+    half = 1 << (PIL_PRECISION_BITS - 1)
+    np.testing.assert_array_equal(out, np.clip((sums + half) >> PIL_PRECISION_BITS, 0, 255))
+
+
 @pytest.mark.skipif(not compiled._VNNI, reason="no 256-bit VNNI here")
 @pytest.mark.parametrize("taps", [5, 7, 8, 17, 25])
 @pytest.mark.parametrize("width", [32, 77, 96])

@@ -1148,7 +1148,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
             if channels > 1:
                 _deinterleave(values, channels, planes)
             samples = values.reshape(1, -1) if channels == 1 else planes
-            if _VNNI:
+            if _VNNI and _fits_digits(word_weight):
                 _digit_taps(
                     samples, first, word_weight, digits, lead, total, phase_out, fixed, interiors
                 )
@@ -1277,11 +1277,19 @@ def _byte_taps(planes, first, weight, lead, count, acc, fixed, out):
 
 
 @njit(cache=True)
+def _fits_digits(weight):
+    """Whether every weight has three signed base-256 digits (:func:`_tap_digits`): ``|w| <=
+    2**23 - 2**15 - 129``, four times a normalized weight of 1 in Pillow's 22 bits (a custom
+    kernel's larger ones take the 32-bit multiplies)."""
+    return np.abs(weight).max() <= (1 << 23) - (1 << 15) - 129
+
+
+@njit(cache=True)
 def _tap_digits(weight, digits):
     """``digits[:] = `` the taps ``weight`` as :func:`_digit_blocks` reads them, four to a
     word (``(words, 3)`` uint32; nothing where ``words`` is 0): each weight ``w`` as signed
-    base-256 digits, ``w = d0 + 256 * d1 + 65536 * d2`` with each ``d`` in ``[-128, 127]`` (any
-    ``|w| < 2**23 - 2**15``; Pillow's are at most ``2**22``), digit ``k`` of a word's four taps
+    base-256 digits, ``w = d0 + 256 * d1 + 65536 * d2`` with each ``d`` in ``[-128, 127]``
+    (where :func:`_fits_digits`; Pillow's are at most ``2**22``), digit ``k`` of a word's four taps
     packed as the bytes of ``digits[m, k]``; the last word ends at the last tap (its first
     ``4 * words - taps`` digits zero), as :func:`_word_weights` lays them out."""
     words, taps = digits.shape[0], weight.shape[0]
@@ -1561,6 +1569,7 @@ def _window_tables(h_start, h_weight, width, poly, channels, fixed):
         and fixed is not None
         and taps > 4
         and n >= _DIGIT_BLOCK
+        and _fits_digits(h_weight)
         and width >= taps + 60
         and not (poly[0][3] > 0 and _samples_in_words(poly, channels, 1))
     )
@@ -2101,6 +2110,7 @@ def _vertical_into(rows, y0, start, weight, fixed, limit, acc, stream, dst):
     taps, width = weight.shape[1], dst.shape[1]
     words = -(-taps // 4)
     by_digits = _VNNI and fixed is not None and taps > 4 and width >= _DIGIT_BLOCK
+    by_digits = by_digits and weight.shape[0] > 0 and _fits_digits(weight)
     digits = np.empty((dst.shape[0] if by_digits else 0, words, 3), np.uint32)
     for r in range(digits.shape[0]):
         _tap_digits(weight[r], digits[r])
