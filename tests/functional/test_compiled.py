@@ -595,9 +595,9 @@ def test_tap_digits_rebuild_each_weight(weight) -> None:
 
 
 def test_weights_beyond_three_digits_take_the_multiplies() -> None:
-    """A weight beyond three signed base-256 digits (a custom kernel's, four times Pillow's
-    largest) is summed by the 32-bit multiplies, not ``vpdpbusd``: the vertical pass still
-    equals NumPy in int64 (Pillow's ``clip8``)."""
+    """A weight beyond three signed base-256 digits (a custom kernel's, about twice a
+    normalized weight of 1) is summed by the 32-bit multiplies, not ``vpdpbusd``: the vertical
+    pass still equals NumPy in int64 (Pillow's ``clip8``)."""
     limit = (1 << 23) - (1 << 15) - 129
     assert compiled._fits_digits(np.array([limit, -limit], np.int32))
     assert not compiled._fits_digits(np.array([limit + 1], np.int32))

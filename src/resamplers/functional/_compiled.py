@@ -1279,7 +1279,7 @@ def _byte_taps(planes, first, weight, lead, count, acc, fixed, out):
 @njit(cache=True)
 def _fits_digits(weight):
     """Whether every weight has three signed base-256 digits (:func:`_tap_digits`): ``|w| <=
-    2**23 - 2**15 - 129``, four times a normalized weight of 1 in Pillow's 22 bits (a custom
+    2**23 - 2**15 - 129``, about twice a normalized weight of 1 in Pillow's 22 bits (a custom
     kernel's larger ones take the 32-bit multiplies)."""
     return np.abs(weight).max() <= (1 << 23) - (1 << 15) - 129
 
