@@ -1134,6 +1134,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
     word_weight, lead = _word_weights(p_weight[0], in_words)
     digits = np.empty((word_weight.shape[0], 3), np.uint32)
     _tap_digits(p_weight[0], digits)
+    by_digits = in_words and _VNNI and _fits_digits(word_weight)
     for r0 in range(0, rows.shape[0], group):
         r1 = min(r0 + group, rows.shape[0])
         values = rows[r0:r1].reshape(-1)  # the rows as one: long loops
@@ -1148,7 +1149,7 @@ def _horizontal_phases(rows, start, weight, channels, poly, chunk, buffers, fixe
             if channels > 1:
                 _deinterleave(values, channels, planes)
             samples = values.reshape(1, -1) if channels == 1 else planes
-            if _VNNI and _fits_digits(word_weight):
+            if by_digits:
                 _digit_taps(
                     samples, first, word_weight, digits, lead, total, phase_out, fixed, interiors
                 )
@@ -1323,11 +1324,10 @@ def _digit_blocks(
     four vectors of eight (``back`` is ``lead`` for the last word, which ends at the last tap,
     else 0); ``weights(block, m)`` the three digit vectors (:func:`_tap_digits`) of each;
     ``place(block)`` the ``i8*`` where its 32 outputs go; ``order``: how the packs at the end
-    put the outputs in place. Each word's three digit
-    products are three instructions for eight outputs, summed as ``s0 + ((s1 + (s2 << 8)) <<
-    8)`` once per block: exact (int32, no overflow: Pillow's sums stay below ``2**31``). Four
-    vectors per block: each ``vpdpbusd`` adds to its sum (5 cycles' latency), and one vector's
-    15 in a row waited on each other."""
+    put the outputs in place. Each word's three digit products are three instructions for eight
+    outputs, summed as ``s0 + ((s1 + (s2 << 8)) << 8)`` once per block: exact (int32, no
+    overflow: Pillow's sums stay below ``2**31``). Four vectors per block: each ``vpdpbusd``
+    adds to its sum (5 cycles' latency), and one vector's 15 in a row waited on each other."""
     i32, i64 = ir.IntType(32), ir.IntType(64)
     vector = ir.VectorType(i32, _DIGIT_LANES)
 
@@ -1409,11 +1409,19 @@ def _array_args(context: Any, builder: Any, signature: Any, args: Any) -> list[A
     ]
 
 
-def _shared_digits(builder: Any, digit: Any) -> Any:
-    """:func:`_digit_blocks`' ``weights`` where every output has the same taps, ``i32*
-    digit`` (``(words, 3)``, :func:`_tap_digits`): word ``m``'s three digits in every lane."""
+def _shared_blocks(
+    builder: Any, digits: Any, row: Any, blocks: Any, lead: Any, load: Any, dst: Any, order: Any
+) -> None:
+    """:func:`_digit_blocks` where every output has the same taps, row ``row`` of the numba
+    array ``digits`` (``(..., words, 3)``, :func:`_tap_digits`: word ``m``'s three digits in
+    every lane), and block ``b``'s outputs go to ``i8* dst`` from ``32 * b`` on."""
     i64 = ir.IntType(64)
     vector = ir.VectorType(ir.IntType(32), _DIGIT_LANES)
+    first = builder.bitcast(digits.data, ir.IntType(8).as_pointer())
+    step = builder.extract_value(digits.strides, 0)
+    at_row = builder.gep(first, [builder.mul(row, step)])
+    digit = builder.bitcast(at_row, vector.element.as_pointer())
+    words = builder.extract_value(digits.shape, digits.shape.type.count - 2)
 
     def weights(block, m):
         shared = []
@@ -1422,12 +1430,10 @@ def _shared_digits(builder: Any, digit: Any) -> Any:
             shared.append(_splat(builder, vector, builder.load(builder.gep(digit, [at]))))
         return [shared] * _DIGIT_VECTORS
 
-    return weights
+    def place(block):
+        return builder.gep(dst, [builder.mul(block, ir.Constant(i64, _DIGIT_BLOCK))])
 
-
-def _consecutive(builder: Any, dst: Any) -> Any:
-    """:func:`_digit_blocks`' ``place`` where block ``b``'s outputs are ``dst[32 * b:]``."""
-    return lambda block: builder.gep(dst, [builder.mul(block, ir.Constant(ir.IntType(64), 32))])
+    _digit_blocks(builder, blocks, words, lead, weights, load, place, order)
 
 
 def _interleave_mask(count: int) -> Any:
@@ -1469,11 +1475,9 @@ def _digit_pixels(typingctx, planes, c, first, digits, lead, x0, blocks, out):
                 vectors.append(builder.load(word_vector, align=1))
             return vectors
 
-        digit = builder.bitcast(digits_array.data, ir.IntType(32).as_pointer())
-        words = builder.extract_value(digits_array.shape, 0)
         dst = _row_bytes(builder, out_array, c_, x0_)
-        weights, place = _shared_digits(builder, digit), _consecutive(builder, dst)
-        _digit_blocks(builder, blocks_, words, lead_, weights, load, place, _IN_ORDER)
+        zero = ir.Constant(i64, 0)
+        _shared_blocks(builder, digits_array, zero, blocks_, lead_, load, dst, _IN_ORDER)
         return context.get_dummy_value()
 
     return signature, codegen
@@ -1535,14 +1539,8 @@ def _digit_rows(typingctx, src, s, digits, r, lead, x0, blocks, out):
                     vectors.append(builder.bitcast(words, word_kind))
             return vectors
 
-        digit_rows = builder.bitcast(digits_array.data, ir.IntType(8).as_pointer())
-        digit_step = builder.extract_value(digits_array.strides, 0)
-        digit_row = builder.gep(digit_rows, [builder.mul(r_, digit_step)])
-        digit = builder.bitcast(digit_row, ir.IntType(32).as_pointer())
-        words = builder.extract_value(digits_array.shape, 1)
         dst = _row_bytes(builder, out_array, r_, x0_)
-        weights, place = _shared_digits(builder, digit), _consecutive(builder, dst)
-        _digit_blocks(builder, blocks_, words, lead_, weights, load, place, None)
+        _shared_blocks(builder, digits_array, r_, blocks_, lead_, load, dst, None)
         return context.get_dummy_value()
 
     return signature, codegen
@@ -1573,11 +1571,11 @@ def _window_tables(h_start, h_weight, width, poly, channels, fixed):
         and width >= taps + 60
         and not (poly[0][3] > 0 and _samples_in_words(poly, channels, 1))
     )
-    if applies:
-        for x in range(0, n - 7):
-            first = h_start[x : x + 8].min()
-            if h_start[x : x + 8].max() - min(first, width - taps - 60) > 60:
-                applies = False
+    for x in range(n - 7 if applies else 0):
+        low, high = _span_of(h_start, x)
+        if high - min(low, width - taps - 60) > 60:
+            applies = False
+            break
     if not applies:
         blocks = 0
     firsts = np.empty(blocks, np.int64)
@@ -1590,16 +1588,27 @@ def _window_tables(h_start, h_weight, width, poly, channels, fixed):
         for v in range(_DIGIT_VECTORS):
             x = firsts[b] + v * _DIGIT_LANES
             # The last word's 64 bytes end inside the row.
-            base = min(h_start[x : x + _DIGIT_LANES].min(), width - taps - 60)
+            base = min(_span_of(h_start, x)[0], width - taps - 60)
             bases[b, v] = base
             for lane in range(_DIGIT_LANES):
                 for j in range(4):
                     index[b, v, 4 * lane + j] = h_start[x + lane] - base + j
                 _tap_digits(h_weight[x + lane], one)
-                digits[b, :, :, v, lane] = one
+                for m in range(words):
+                    for k in range(3):
+                        digits[b, m, k, v, lane] = one[m, k]
     planes = np.empty((channels if blocks > 0 and channels > 1 else 0, width), np.uint8)
     pixels = np.empty((channels if blocks > 0 and channels > 1 else 0, n), np.uint8)
     return firsts, bases, index, digits, lead, planes, pixels
+
+
+@njit(cache=True, inline="always")
+def _span_of(start, x):
+    """The first and last window start of the eight outputs from ``x`` on."""
+    low = high = start[x]
+    for lane in range(1, _DIGIT_LANES):
+        low, high = min(low, start[x + lane]), max(high, start[x + lane])
+    return low, high
 
 
 @intrinsic
